@@ -1,0 +1,1 @@
+export const LUAHTTP_VERSION = "0.1.0";
