@@ -1,0 +1,124 @@
+-- Makes wasmoon's Lua state behave like the `lua` CLI on the real machine: print, io, os, loadfile,
+-- dofile and require read and write real files, and luahttp's modules are found before any on disk.
+local sys, cores, config = ...
+
+local type, select, error, load, tostring = type, select, error, load, tostring
+local concat, sformat = table.concat, string.format
+
+local function runtimefile(name)
+  local path = config.luaroot .. "/" .. name
+  local src, err = sys.readfile(path)
+  if not src then error(sformat("luahttp: cannot read %s: %s", path, err)) end
+  return assert(load(src, "@" .. path))
+end
+
+io = runtimefile("runtime/io.lua")(sys)
+package.loaded.io = io
+local stdout = io.stdout
+
+function print(...)
+  local n = select("#", ...)
+  local parts = {}
+  for i = 1, n do parts[i] = tostring((select(i, ...))) end
+  stdout:write(concat(parts, "\t", 1, n) .. "\n")
+end
+
+-- os: the parts wasmoon cannot do on its in-memory filesystem and fake environment.
+os.getenv = function(name)
+  if type(name) ~= "string" then error(sformat("bad argument #1 to 'getenv' (string expected, got %s)", name == nil and "no value" or type(name)), 2) end
+  return sys.getenv(name)
+end
+os.exit = function(code)
+  if code == nil or code == true then code = 0 elseif code == false then code = 1 end
+  return sys.exit(code)
+end
+os.remove = function(name) return sys.remove(name) end
+os.rename = function(a, b) return sys.rename(a, b) end
+os.tmpname = function() return sys.tmpname() end
+os.execute = function(cmd) return sys.execute(cmd) end
+os.clock = function() return sys.clock() end
+
+-- loadfile/dofile as lauxlib's luaL_loadfilex: skip a first '#' line (keeping the line count) and a BOM.
+local function readchunk(filename)
+  local src, chunkname
+  if filename == nil then
+    src, chunkname = io.stdin:read("a"), "=stdin"
+  else
+    local err
+    src, err = sys.readfile(filename)
+    if not src then return nil, sformat("cannot open %s: %s", filename, err) end
+    chunkname = "@" .. filename
+  end
+  if src:sub(1, 3) == "\239\187\191" then src = src:sub(4) end
+  if src:sub(1, 1) == "#" then src = src:gsub("^[^\n]*", "", 1) end
+  return src, chunkname
+end
+
+function loadfile(filename, mode, ...)
+  local src, chunkname = readchunk(filename)
+  if not src then return nil, chunkname end
+  if select("#", ...) > 0 then return load(src, chunkname, mode or "bt", (...)) end
+  return load(src, chunkname, mode or "bt")
+end
+
+function dofile(filename)
+  local f, err = loadfile(filename)
+  if not f then error(err, 0) end
+  return f()
+end
+
+-- package: the system lua5.4's default path and LUA_PATH_5_4/LUA_PATH rules (";;" = default).
+local function envpath(names, default)
+  local p
+  if not config.noenv then
+    for _, n in ipairs(names) do p = sys.getenv(n); if p then break end end
+  end
+  if not p then return default end
+  local s, e = p:find(";;", 1, true)
+  if not s then return p end
+  local prefix, suffix = p:sub(1, s - 1), p:sub(e + 1)
+  return (prefix ~= "" and prefix .. ";" or "") .. default .. (suffix ~= "" and ";" .. suffix or "")
+end
+package.path = envpath({ "LUA_PATH_5_4", "LUA_PATH" }, config.defaultpath)
+package.cpath = envpath({ "LUA_CPATH_5_4", "LUA_CPATH" }, config.defaultcpath)
+
+function package.searchpath(name, path, sep, rep)
+  if type(name) ~= "string" then error(sformat("bad argument #1 to 'searchpath' (string expected, got %s)", type(name)), 2) end
+  if type(path) ~= "string" then error(sformat("bad argument #2 to 'searchpath' (string expected, got %s)", type(path)), 2) end
+  sep, rep = sep or ".", rep or "/"
+  if sep ~= "" then name = name:gsub(sep:gsub("%p", "%%%0"), (rep:gsub("%%", "%%%%"))) end
+  local filled = path:gsub("%?", (name:gsub("%%", "%%%%")))
+  for candidate in filled:gmatch("[^;]+") do
+    if sys.readable(candidate) then return candidate end
+  end
+  return nil, "no file '" .. filled:gsub(";", "'\n\tno file '") .. "'"
+end
+
+local function searcher_lua(name)
+  local path = package.path
+  if type(path) ~= "string" then error("'package.path' must be a string", 2) end
+  local filename, err = package.searchpath(name, path)
+  if not filename then return err end
+  local f, lerr = loadfile(filename)
+  if f then return f, filename end
+  error(sformat("error loading module '%s' from file '%s':\n\t%s", name, filename, lerr), 0)
+end
+package.searchers[2] = searcher_lua
+
+-- luahttp's own modules: in package.preload, so they win over LuaSocket's files on disk.
+local preload = package.preload
+local function ourmodule(name, file)
+  preload[name] = function(...) return runtimefile(file)(...) end
+end
+for name, core in pairs(cores) do
+  preload["luahttp.core." .. name] = function() return core end
+end
+ourmodule("ltn12", "ltn12.lua")
+ourmodule("mime", "mime.lua")
+ourmodule("mime.core", "mime/core.lua")
+ourmodule("socket", "socket.lua")
+ourmodule("socket.core", "runtime/socket-core.lua")
+ourmodule("socket.url", "socket/url.lua")
+ourmodule("socket.headers", "socket/headers.lua")
+ourmodule("socket.http", "socket/http.lua")
+ourmodule("luahttp.socket.helpers", "socket/helpers.lua")

@@ -1,0 +1,92 @@
+-- lua.c's main program, so `luahttp script.lua` is `lua script.lua`: the arg table, LUA_INIT, -e/-l in
+-- order, the script with its arguments as `...`, and errors reported as "progname: msg" + traceback.
+local opts = ...
+local progname = opts.progname
+local stderr = io.stderr
+
+local function message(msg)
+  stderr:write(progname, ": ", msg, "\n")
+end
+
+-- A traceback with lua.c's shape: luahttp's own frames below the main chunk are replaced by the one
+-- "[C]: in ?" line that lua.c's pmain contributes.
+local function msghandler(msg)
+  if type(msg) ~= "string" then
+    local mt = getmetatable(msg)
+    if mt and mt.__tostring then
+      local s = tostring(msg)
+      if type(s) == "string" then return s end
+    end
+    msg = string.format("(error object is a %s value)", type(msg))
+  end
+  local tb = debug.traceback(msg, 2)
+  local last
+  local from = 1
+  while true do
+    local s, e = tb:find("\n\t[^\n]*in main chunk", from)
+    if not s then break end
+    last, from = e, e + 1
+  end
+  if last then tb = tb:sub(1, last) .. "\n\t[C]: in ?" end
+  return tb
+end
+
+local function docall(f, ...)
+  local r = table.pack(xpcall(f, msghandler, ...))
+  if not r[1] then message(tostring(r[2])); return false end
+  return true
+end
+
+local function dochunk(f, err)
+  if not f then message(err); return false end
+  return docall(f)
+end
+
+local argv, scriptindex = opts.argv, opts.scriptindex
+local argt = {}
+local base = scriptindex or 0
+for i = 0, #argv do argt[i - base] = argv[i] end
+arg = argt
+
+if opts.version then
+  io.stdout:write(_VERSION, ".6  Copyright (C) 1994-2023 Lua.org, PUC-Rio (luahttp ", opts.luahttpversion, ")\n")
+end
+
+if not opts.noenv then
+  local init = os.getenv("LUA_INIT_5_4")
+  local name = "=LUA_INIT_5_4"
+  if not init then init, name = os.getenv("LUA_INIT"), "=LUA_INIT" end
+  if init then
+    local ok
+    if init:sub(1, 1) == "@" then ok = dochunk(loadfile(init:sub(2)))
+    else ok = dochunk(load(init, name)) end
+    if not ok then return 1 end
+  end
+end
+
+for _, action in ipairs(opts.actions) do
+  local kind, value = action[1], action[2]
+  if kind == "e" then
+    if not dochunk(load(value, "=(command line)")) then return 1 end
+  else
+    local global, mod = value:match("^([^=]+)=(.*)$")
+    if not global then global, mod = value, value end
+    local ok = docall(function() _G[global] = require(mod) end)
+    if not ok then return 1 end
+  end
+end
+
+if opts.script then
+  local fname = opts.script
+  local f, err
+  if fname == "-" and argv[scriptindex - 1] ~= "--" then f, err = loadfile(nil) else f, err = loadfile(fname) end
+  if not f then message(err); return 1 end
+  local args = {}
+  for i = scriptindex + 1, #argv do args[#args + 1] = argv[i] end
+  if not docall(f, table.unpack(args, 1, #argv - scriptindex)) then return 1 end
+elseif opts.readstdin then
+  local f, err = loadfile(nil)
+  if not f then message(err); return 1 end
+  if not docall(f) then return 1 end
+end
+return 0

@@ -1,0 +1,14 @@
+-- `socket.core`: luahttp's JS primitives plus the pure-Lua try/protect helpers, as one table, so that
+-- `require "socket" == require "socket.core"` holds as in LuaSocket.
+local core = require("luahttp.core.socket")
+local helpers = require("luahttp.socket.helpers")
+local socket = {}
+for k, v in pairs(core) do socket[k] = v end
+for k, v in pairs(helpers) do socket[k] = v end
+socket._VERSION = "LuaSocket 3.0.0"
+socket._LUAHTTP = core.luahttp_version()
+socket.luahttp_version = nil
+socket._SETSIZE = 1024
+socket._SOCKETINVALID = -1
+socket._DATAGRAMSIZE = 8192
+return socket

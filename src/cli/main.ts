@@ -1,0 +1,96 @@
+// `luahttp [options] [script [args]]`: the VM runs on this (main) thread, the I/O host in a worker
+// started only when the script needs the network (ref/startup.md: 80 vs 129 ms for print("hi")).
+import fs from 'node:fs';
+import tty from 'node:tty';
+import { parseArgs, usage, UsageError, type CliOptions } from './args.js';
+import { HostLink } from '../vm/host-link.js';
+import { LuaVm } from '../vm/lua-vm.js';
+import { LUAHTTP_VERSION } from '../version.js';
+
+const PROGNAME = 'luahttp';
+
+function writeStderr(s: string): void {
+  fs.writeSync(2, s);
+}
+
+/** Scripts that will probably make a request start the host right away so its boot overlaps ours. */
+function looksNetworked(o: CliOptions): boolean {
+  if (o.httpbin) return true;
+  if (o.scriptIndex === null || o.argv[o.scriptIndex] === '-') return false;
+  try {
+    return /socket|http|ssl/.test(fs.readFileSync(o.argv[o.scriptIndex]!, 'latin1'));
+  } catch {
+    return false;
+  }
+}
+
+export async function main(args: string[]): Promise<void> {
+  if (args[0] === 'httpbin') {
+    const { runHttpbinCli } = await import('../httpbin/main.js');
+    await runHttpbinCli(args.slice(1));
+    return;
+  }
+  let o: CliOptions;
+  try {
+    o = parseArgs(args, PROGNAME);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    writeStderr(`${PROGNAME}: ${e.message}\n${usage(PROGNAME)}`);
+    process.exit(1);
+  }
+  if (o.help) {
+    fs.writeSync(1, usage(PROGNAME));
+    process.exit(0);
+  }
+  const host = new HostLink({ connectTo: o.connectTo, httpbin: o.httpbin });
+  if (looksNetworked(o)) host.start();
+
+  let vm: LuaVm | undefined;
+  const exit = (code: number): never => {
+    vm?.files.flushAll();
+    process.exit(code);
+  };
+  vm = await LuaVm.create({ rpc: () => host.rpc(), exit, noEnv: o.noEnv });
+  const { api, L } = vm;
+
+  vm.loadRuntimeFile('runtime/cli.lua');
+  api.m._lua_createtable(L, 0, 8);
+  api.pushText(L, PROGNAME);
+  api.setField(L, -2, 'progname');
+  vm.pushStringArray(o.argv.slice(1));
+  api.pushText(L, o.argv[0]!);
+  api.m._lua_rawseti(L, -2, 0n);
+  api.setField(L, -2, 'argv');
+  if (o.scriptIndex !== null) {
+    api.pushInteger(L, o.scriptIndex);
+    api.setField(L, -2, 'scriptindex');
+    api.pushText(L, o.argv[o.scriptIndex]!);
+    api.setField(L, -2, 'script');
+  }
+  api.m._lua_createtable(L, o.actions.length, 0);
+  o.actions.forEach(([kind, value], i) => {
+    vm!.pushStringArray([kind, value]);
+    api.m._lua_rawseti(L, -2, BigInt(i + 1));
+  });
+  api.setField(L, -2, 'actions');
+  api.pushBoolean(L, o.version);
+  api.setField(L, -2, 'version');
+  api.pushBoolean(L, o.noEnv);
+  api.setField(L, -2, 'noenv');
+  api.pushText(L, LUAHTTP_VERSION);
+  api.setField(L, -2, 'luahttpversion');
+  // lua.c: no script, no -e, no -v → REPL on a terminal, otherwise run stdin.
+  const bare = o.scriptIndex === null && o.actions.length === 0 && !o.version;
+  api.pushBoolean(L, bare && !tty.isatty(0));
+  api.setField(L, -2, 'readstdin');
+  if (bare && tty.isatty(0)) {
+    writeStderr(`${PROGNAME}: interactive mode is not supported; give a script, -e stat or - (stdin)\n`);
+    exit(1);
+  }
+
+  let status = 1;
+  if (api.pcall(L, 1, 1) !== 0) writeStderr(`${PROGNAME}: ${api.toText(L, -1)}\n`);
+  else status = api.toInteger(L, -1);
+  vm.close();
+  exit(status);
+}

@@ -1,0 +1,39 @@
+// Entry of the I/O host thread used by the CLI: the VM keeps the main thread (measured faster to
+// start, ref/startup.md), and this worker runs undici (and `--httpbin`) on its own event loop.
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { parseConnectTo, type ConnectToRule } from './connect-to.js';
+import { hostOps } from './host-ops.js';
+import { reportHostDeath, serveRpc } from './rpc-server.js';
+import { Transport } from './transport.js';
+
+export interface HostWorkerData {
+  port: MessagePort;
+  flag: Int32Array;
+  connectTo: string[];
+  httpbin: boolean;
+}
+
+const data = workerData as HostWorkerData;
+
+process.on('uncaughtException', (e) => {
+  process.stderr.write(`luahttp: I/O host failed: ${e?.stack ?? e}\n`);
+  reportHostDeath(data.flag);
+});
+
+async function main(): Promise<void> {
+  const rules: ConnectToRule[] = data.connectTo.map(parseConnectTo);
+  if (data.httpbin) {
+    const { startHttpbin } = await import('../httpbin/server.js');
+    const server = await startHttpbin({ port: 0, host: '127.0.0.1' });
+    // Scripts written for httpbin.org reach the bundled server; the Host header stays httpbin.org.
+    rules.push(parseConnectTo(`httpbin.org:80:127.0.0.1:${server.port}`));
+    rules.push(parseConnectTo(`www.httpbin.org:80:127.0.0.1:${server.port}`));
+  }
+  serveRpc(data.port, data.flag, hostOps(new Transport({ connectTo: rules })));
+  parentPort?.postMessage('ready');
+}
+
+main().catch((e) => {
+  process.stderr.write(`luahttp: I/O host could not start: ${e?.stack ?? e}\n`);
+  reportHostDeath(data.flag);
+});

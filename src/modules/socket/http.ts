@@ -1,0 +1,148 @@
+// The JS core under lua/socket/http.lua: one HTTP exchange as blocking steps (send body, receive
+// head, receive body), each at most one RPC to the I/O host. Request bodies are batched, response
+// bodies arrive in batches and are handed to Lua in LuaSocket-sized chunks.
+import type { LuaApi, LuaCFunction } from '../../vm/lua-api.js';
+import { LuaType } from '../../vm/lua-api.js';
+import type { SyncRpcClient } from '../../vm/sync-rpc.js';
+import type { HeadAndBody } from '../../host/host-ops.js';
+import type { BodyRead } from '../../host/http-exchange.js';
+import type { ExchangeRequest } from '../../host/http-exchange.js';
+
+/** ltn12.BLOCKSIZE: LuaSocket's socket sources hand the sink chunks of this size. */
+const BLOCKSIZE = 2048;
+/** Request body bytes gathered before a round trip. */
+const SEND_BATCH = 64 * 1024;
+
+interface ClientExchange {
+  req: ExchangeRequest;
+  started: boolean;
+  pending: Uint8Array[];
+  pendingLen: number;
+  body: Uint8Array;
+  offset: number;
+  done: boolean;
+  error: string | null;
+}
+
+function concat(parts: Uint8Array[], total: number): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(total);
+  let off = 0;
+  for (const p of parts) { out.set(p, off); off += p.length; }
+  return out;
+}
+
+const latin1 = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.length).toString('latin1');
+
+export function httpCore(api: LuaApi, rpc: () => SyncRpcClient): Record<string, LuaCFunction> {
+  const exchanges = new Map<number, ClientExchange>();
+  let nextId = 1;
+
+  const fail = (L: number, msg: string): number => {
+    api.pushNil(L);
+    api.pushText(L, msg);
+    return 2;
+  };
+
+  const flush = (id: number, ex: ClientExchange, end: boolean): HeadAndBody | { error?: string } => {
+    const chunk = ex.pendingLen ? concat(ex.pending, ex.pendingLen) : undefined;
+    ex.pending = [];
+    ex.pendingLen = 0;
+    const transfer = chunk ? [chunk.buffer as ArrayBuffer] : [];
+    if (!ex.started) {
+      ex.started = true;
+      if (!ex.req.hasBody) return rpc().call({ op: 'http.start', id, req: ex.req }, transfer);
+      const r = rpc().call<{ error?: string }>({ op: 'http.start', id, req: ex.req });
+      if (r.error) return r;
+    }
+    return rpc().call({ op: 'http.write', id, chunk, end }, chunk ? [chunk.buffer as ArrayBuffer] : []);
+  };
+
+  const takeBody = (ex: ClientExchange, r: BodyRead | undefined): void => {
+    if (!r) return;
+    ex.body = r.chunk ?? new Uint8Array(0);
+    ex.offset = 0;
+    if (r.error) ex.error = r.error;
+    ex.done = r.done;
+  };
+
+  return {
+    /** request(origin, method, target, {name, value, …}, hasbody, timeout) → handle (no I/O yet). */
+    request(L) {
+      const headers: string[] = [];
+      const n = api.m._lua_rawlen(L, 4);
+      for (let i = 1; i <= n; i++) {
+        api.m._lua_rawgeti(L, 4, BigInt(i));
+        headers.push(latin1(api.toBytes(L, -1) ?? new Uint8Array(0)));
+        api.m._lua_settop(L, -2);
+      }
+      const timeout = api.type(L, 6) === LuaType.Number ? api.toNumber(L, 6) : -1;
+      const req: ExchangeRequest = {
+        origin: api.toText(L, 1)!,
+        method: latin1(api.checkBytes(L, 2)),
+        path: latin1(api.checkBytes(L, 3)),
+        headers,
+        hasBody: api.toBoolean(L, 5),
+        timeoutMs: timeout < 0 ? null : timeout * 1000,
+      };
+      const id = nextId++;
+      exchanges.set(id, { req, started: false, pending: [], pendingLen: 0, body: new Uint8Array(0), offset: 0, done: false, error: null });
+      api.pushInteger(L, id);
+      return 1;
+    },
+    /** send(h, chunk) → 1 | nil, err */
+    send(L) {
+      const id = api.toInteger(L, 1);
+      const ex = exchanges.get(id);
+      if (!ex) return fail(L, 'closed');
+      const chunk = api.checkBytes(L, 2);
+      if (chunk.length) { ex.pending.push(chunk); ex.pendingLen += chunk.length; }
+      if (ex.pendingLen >= SEND_BATCH) {
+        const r = flush(id, ex, false);
+        if (r.error) return fail(L, r.error);
+      }
+      api.pushInteger(L, 1);
+      return 1;
+    },
+    /** receivehead(h) → status, reason, {name, value, …} | nil, err */
+    receivehead(L) {
+      const id = api.toInteger(L, 1);
+      const ex = exchanges.get(id);
+      if (!ex) return fail(L, 'closed');
+      const r = flush(id, ex, true) as HeadAndBody;
+      if (r.error || !r.head) { exchanges.delete(id); return fail(L, r.error ?? 'closed'); }
+      takeBody(ex, r.body);
+      api.pushInteger(L, r.head.status);
+      api.pushText(L, r.head.statusText);
+      const hs = r.head.headers;
+      api.m._lua_createtable(L, hs.length, 0);
+      hs.forEach((h, i) => { api.pushBytes(L, h); api.m._lua_rawseti(L, -2, BigInt(i + 1)); });
+      return 3;
+    },
+    /** receive(h) → chunk | nil (end) | nil, err — chunks of at most BLOCKSIZE bytes. */
+    receive(L) {
+      const id = api.toInteger(L, 1);
+      const ex = exchanges.get(id);
+      if (!ex) return fail(L, 'closed');
+      while (ex.offset >= ex.body.length) {
+        if (ex.error) { exchanges.delete(id); return fail(L, ex.error); }
+        if (ex.done) { exchanges.delete(id); api.pushNil(L); return 1; }
+        takeBody(ex, rpc().call<BodyRead>({ op: 'http.read', id }));
+      }
+      const end = Math.min(ex.body.length, ex.offset + BLOCKSIZE);
+      api.pushBytes(L, ex.body.subarray(ex.offset, end));
+      ex.offset = end;
+      return 1;
+    },
+    /** close(h): abandons an unfinished exchange (the host aborts it). */
+    close(L) {
+      const id = api.toInteger(L, 1);
+      const ex = exchanges.get(id);
+      if (ex) {
+        exchanges.delete(id);
+        if (ex.started && !ex.done) rpc().call({ op: 'http.close', id });
+      }
+      return 0;
+    },
+  };
+}

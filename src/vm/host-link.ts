@@ -1,0 +1,42 @@
+// Connects the VM to its I/O host. In the CLI the host is a worker started on the first network call
+// (or early, when the script looks like it will need one), so `print("hi")` never pays for it.
+import { MessageChannel, Worker } from 'node:worker_threads';
+import { SyncRpcClient } from './sync-rpc.js';
+
+export interface HostOptions {
+  connectTo: string[];
+  httpbin: boolean;
+}
+
+export class HostLink {
+  private client: SyncRpcClient | null = null;
+  private worker: Worker | null = null;
+
+  constructor(private readonly options: HostOptions) {}
+
+  /** Starts the host thread without waiting for it; its boot overlaps the VM's. */
+  start(): void {
+    if (this.worker) return;
+    const { port1, port2 } = new MessageChannel();
+    const flag = new Int32Array(new SharedArrayBuffer(4));
+    this.worker = new Worker(new URL('../host/host-worker.js', import.meta.url), {
+      workerData: { port: port2, flag, connectTo: this.options.connectTo, httpbin: this.options.httpbin },
+      transferList: [port2],
+      stdout: false,
+      stderr: false,
+    });
+    this.worker.unref();
+    this.client = new SyncRpcClient(port1, flag);
+  }
+
+  rpc(): SyncRpcClient {
+    if (!this.client) this.start();
+    return this.client!;
+  }
+
+  async stop(): Promise<void> {
+    await this.worker?.terminate();
+    this.worker = null;
+    this.client = null;
+  }
+}

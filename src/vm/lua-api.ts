@@ -1,0 +1,255 @@
+// The only module that touches the Lua C API. Every Lua string crosses here as bytes:
+// wasmoon's own conversions stop at NUL and replace invalid UTF-8 (ref/wasmoon.md §1).
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+
+export const LUA_REGISTRYINDEX = -1001000;
+export const LUA_MULTRET = -1;
+export enum LuaType { None = -1, Nil = 0, Boolean = 1, LightUserdata = 2, Number = 3, String = 4, Table = 5, Function = 6, Userdata = 7, Thread = 8 }
+export const LUA_OK = 0;
+
+/** Raw Emscripten exports we use. Integers are BigInt in this build (WASM_BIGINT). */
+export interface RawLua {
+  HEAPU8: Uint8Array;
+  HEAPU32: Uint32Array;
+  HEAP32: Int32Array;
+  HEAPF64: Float64Array;
+  _malloc(n: number): number;
+  _free(p: number): void;
+  addFunction(fn: (...a: number[]) => number, sig: string): number;
+  _luaL_newstate(): number;
+  _luaL_openlibs(L: number): void;
+  _luaL_loadbufferx(L: number, buf: number, len: number, name: number, mode: number): number;
+  _luaL_traceback(L: number, L1: number, msg: number, level: number): void;
+  _luaL_argerror(L: number, arg: number, msg: number): number;
+  _luaL_ref(L: number, t: number): number;
+  _lua_close(L: number): void;
+  _lua_gettop(L: number): number;
+  _lua_settop(L: number, idx: number): void;
+  _lua_pushvalue(L: number, idx: number): void;
+  _lua_type(L: number, idx: number): number;
+  _lua_tolstring(L: number, idx: number, lenPtr: number): number;
+  _lua_tonumberx(L: number, idx: number, isnum: number): number;
+  _lua_tointegerx(L: number, idx: number, isnum: number): bigint;
+  _lua_toboolean(L: number, idx: number): number;
+  _lua_isinteger(L: number, idx: number): number;
+  _lua_touserdata(L: number, idx: number): number;
+  _lua_pushnil(L: number): void;
+  _lua_pushnumber(L: number, n: number): void;
+  _lua_pushinteger(L: number, n: bigint): void;
+  _lua_pushlstring(L: number, p: number, len: number): number;
+  _lua_pushboolean(L: number, b: number): void;
+  _lua_pushcclosure(L: number, fn: number, n: number): void;
+  _lua_createtable(L: number, narr: number, nrec: number): void;
+  _lua_setfield(L: number, idx: number, k: number): void;
+  _lua_getfield(L: number, idx: number, k: number): number;
+  _lua_rawseti(L: number, idx: number, n: bigint): void;
+  _lua_rawgeti(L: number, idx: number, n: bigint): number;
+  _lua_rawlen(L: number, idx: number): number;
+  _lua_setglobal(L: number, name: number): void;
+  _lua_getglobal(L: number, name: number): number;
+  _lua_pcallk(L: number, nargs: number, nres: number, msgh: number, ctx: number, k: number): number;
+  _lua_callk(L: number, nargs: number, nres: number, ctx: number, k: number): void;
+  _lua_error(L: number): number;
+  _lua_newuserdatauv(L: number, size: number, nuv: number): number;
+  _lua_next(L: number, idx: number): number;
+}
+
+/** A JS function Lua can call: reads its arguments from L, pushes results, returns their count. */
+export type LuaCFunction = (L: number) => number;
+
+/** A JS error meant for the script: becomes a Lua error (catchable by pcall) with this message. */
+export class LuaScriptError extends Error {}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+export function glueWasmPath(): string {
+  return path.join(path.dirname(require.resolve('wasmoon')), 'glue.wasm');
+}
+
+export class LuaApi {
+  readonly m: RawLua;
+  private readonly lenPtr: number;
+  /** Interned C strings for field names: allocated once, never freed. */
+  private readonly cstrings = new Map<string, number>();
+
+  constructor(m: RawLua) {
+    this.m = m;
+    this.lenPtr = m._malloc(8);
+  }
+
+  static async load(env?: Record<string, string>): Promise<LuaApi> {
+    const { LuaFactory } = require('wasmoon') as typeof import('wasmoon');
+    const lw = await new LuaFactory(glueWasmPath(), env).getLuaModule();
+    return new LuaApi(lw.module as unknown as RawLua);
+  }
+
+  /** A NUL-terminated copy of an ASCII/UTF-8 name on the wasm heap, cached for the process. */
+  cstr(s: string): number {
+    let p = this.cstrings.get(s);
+    if (p === undefined) {
+      const b = encoder.encode(s);
+      p = this.m._malloc(b.length + 1);
+      this.m.HEAPU8.set(b, p);
+      this.m.HEAPU8[p + b.length] = 0;
+      this.cstrings.set(s, p);
+    }
+    return p;
+  }
+
+  /** Bytes of the string (or number) at idx, copied out of the heap; null for other types. */
+  toBytes(L: number, idx: number): Uint8Array | null {
+    const p = this.m._lua_tolstring(L, idx, this.lenPtr);
+    if (!p) return null;
+    const n = this.m.HEAPU32[this.lenPtr >> 2]!;
+    return this.m.HEAPU8.slice(p, p + n);
+  }
+
+  /** Only for names, paths in messages and other text: lossy for invalid UTF-8 by design. */
+  toText(L: number, idx: number): string | null {
+    const p = this.m._lua_tolstring(L, idx, this.lenPtr);
+    if (!p) return null;
+    const n = this.m.HEAPU32[this.lenPtr >> 2]!;
+    return decoder.decode(this.m.HEAPU8.subarray(p, p + n));
+  }
+
+  pushBytes(L: number, u8: Uint8Array): void {
+    const m = this.m;
+    const p = m._malloc(u8.length || 1);
+    m.HEAPU8.set(u8, p);
+    m._lua_pushlstring(L, p, u8.length);
+    m._free(p);
+  }
+
+  /** Pushes a byte range already living on the wasm heap (no temporary copy). */
+  pushHeapBytes(L: number, ptr: number, len: number): void {
+    this.m._lua_pushlstring(L, ptr, len);
+  }
+
+  pushText(L: number, s: string): void {
+    this.pushBytes(L, encoder.encode(s));
+  }
+
+  pushInteger(L: number, n: number): void {
+    this.m._lua_pushinteger(L, BigInt(n));
+  }
+
+  pushNumber(L: number, n: number): void {
+    this.m._lua_pushnumber(L, n);
+  }
+
+  pushBoolean(L: number, b: boolean): void {
+    this.m._lua_pushboolean(L, b ? 1 : 0);
+  }
+
+  pushNil(L: number): void {
+    this.m._lua_pushnil(L);
+  }
+
+  type(L: number, idx: number): LuaType {
+    return this.m._lua_type(L, idx);
+  }
+
+  top(L: number): number {
+    return this.m._lua_gettop(L);
+  }
+
+  toNumber(L: number, idx: number): number {
+    return this.m._lua_tonumberx(L, idx, 0);
+  }
+
+  toInteger(L: number, idx: number): number {
+    return Number(this.m._lua_tointegerx(L, idx, 0));
+  }
+
+  toBoolean(L: number, idx: number): boolean {
+    return this.m._lua_toboolean(L, idx) !== 0;
+  }
+
+  optInteger(L: number, idx: number, dflt: number): number {
+    return this.type(L, idx) <= LuaType.Nil ? dflt : this.toInteger(L, idx);
+  }
+
+  /** Raises `bad argument #arg to 'fn' (msg)` exactly as luaL_argerror does. Never returns. */
+  argError(L: number, arg: number, msg: string): never {
+    const b = encoder.encode(msg);
+    const p = this.m._malloc(b.length + 1);
+    this.m.HEAPU8.set(b, p);
+    this.m.HEAPU8[p + b.length] = 0;
+    this.m._luaL_argerror(L, arg, p); // longjmps; the buffer is tiny and argument errors are rare
+    throw new Error('unreachable');
+  }
+
+  checkBytes(L: number, arg: number): Uint8Array {
+    const b = this.toBytes(L, arg);
+    if (b === null) this.argError(L, arg, `string expected, got ${this.typeNameAt(L, arg)}`);
+    return b;
+  }
+
+  typeNameAt(L: number, idx: number): string {
+    const t = this.type(L, idx);
+    return t === LuaType.None ? 'no value' : LuaType[t]!.toLowerCase().replace('lightuserdata', 'userdata');
+  }
+
+  /** Wraps a JS function as a Lua C function. JS exceptions become Lua errors; Lua's own longjmps pass through. */
+  makeFunction(fn: LuaCFunction): number {
+    return this.m.addFunction((L: number) => {
+      let message: string;
+      try {
+        return fn(L);
+      } catch (e) {
+        if (typeof e === 'number') throw e; // Emscripten longjmp (lua_error / lua_yield) must keep unwinding
+        message = e instanceof LuaScriptError ? e.message : `luahttp internal error: ${(e as Error)?.stack ?? String(e)}`;
+      }
+      this.pushText(L, message);
+      return this.m._lua_error(L);
+    }, 'ii');
+  }
+
+  pushFunction(L: number, fn: LuaCFunction): void {
+    this.m._lua_pushcclosure(L, this.makeFunction(fn), 0);
+  }
+
+  /** Creates a table of JS functions and leaves it on the stack. */
+  pushFunctionTable(L: number, fns: Record<string, LuaCFunction>): void {
+    this.m._lua_createtable(L, 0, Object.keys(fns).length);
+    for (const [name, fn] of Object.entries(fns)) {
+      this.pushFunction(L, fn);
+      this.m._lua_setfield(L, -2, this.cstr(name));
+    }
+  }
+
+  setField(L: number, idx: number, name: string): void {
+    this.m._lua_setfield(L, idx, this.cstr(name));
+  }
+
+  getField(L: number, idx: number, name: string): LuaType {
+    return this.m._lua_getfield(L, idx, this.cstr(name));
+  }
+
+  getGlobal(L: number, name: string): LuaType {
+    return this.m._lua_getglobal(L, this.cstr(name));
+  }
+
+  setGlobal(L: number, name: string): void {
+    this.m._lua_setglobal(L, this.cstr(name));
+  }
+
+  /** Loads a chunk from bytes; returns the load status with the function or message on the stack. */
+  load(L: number, src: Uint8Array, chunkname: string, mode: 't' | 'b' | 'bt' = 'bt'): number {
+    const m = this.m;
+    const p = m._malloc(src.length || 1);
+    m.HEAPU8.set(src, p);
+    const st = m._luaL_loadbufferx(L, p, src.length, this.cstr(chunkname), this.cstr(mode));
+    m._free(p);
+    return st;
+  }
+
+  pcall(L: number, nargs: number, nres: number, msgh = 0): number {
+    return this.m._lua_pcallk(L, nargs, nres, msgh, 0, 0);
+  }
+}

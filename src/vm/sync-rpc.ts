@@ -1,0 +1,26 @@
+// The VM side of the synchronous RPC: Lua's blocking calls become one message to the I/O host and an
+// Atomics.wait until it answers (22–25 µs a round trip, ref/wasmoon.md §3). The host runs undici on an
+// event loop the VM never blocks.
+import { receiveMessageOnPort, type MessagePort, type Transferable } from 'node:worker_threads';
+
+/** Cell states in the shared flag. */
+export const RPC_PENDING = 0;
+export const RPC_ANSWERED = 1;
+export const RPC_HOST_DIED = 2;
+
+export class HostDiedError extends Error {}
+
+export class SyncRpcClient {
+  constructor(private readonly port: MessagePort, private readonly flag: Int32Array) {}
+
+  call<T>(msg: unknown, transfer: Transferable[] = []): T {
+    Atomics.store(this.flag, 0, RPC_PENDING);
+    this.port.postMessage(msg, transfer);
+    // No deadline here on purpose: every host operation carries its own timeout, and a dead host sets the flag.
+    while (Atomics.wait(this.flag, 0, RPC_PENDING, 60_000) === 'timed-out');
+    if (Atomics.load(this.flag, 0) === RPC_HOST_DIED) throw new HostDiedError('luahttp I/O host stopped unexpectedly');
+    const reply = receiveMessageOnPort(this.port);
+    if (!reply) throw new HostDiedError('luahttp I/O host answered without a message');
+    return reply.message as T;
+  }
+}
