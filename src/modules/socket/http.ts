@@ -34,6 +34,26 @@ function concat(parts: Uint8Array[], total: number): Uint8Array {
 
 const latin1 = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.length).toString('latin1');
 
+/**
+ * undici owns connection management and body framing and throws on these headers; LuaSocket sends
+ * them verbatim. Framing stays the same (undici chunks a body without Content-Length), and a script's
+ * `Connection: close` is kept; the rest is dropped (README "Porting").
+ */
+function undiciHeaders(flat: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const name = flat[i]!.toLowerCase();
+    let value = flat[i + 1]!;
+    if (name === 'transfer-encoding' || name === 'keep-alive' || name === 'upgrade' || name === 'expect') continue;
+    if (name === 'connection') {
+      if (!/\bclose\b/i.test(value)) continue;
+      value = 'close';
+    }
+    out.push(flat[i]!, value);
+  }
+  return out;
+}
+
 export function httpCore(api: LuaApi, rpc: () => SyncRpcClient): Record<string, LuaCFunction> {
   const exchanges = new Map<number, ClientExchange>();
   let nextId = 1;
@@ -81,7 +101,7 @@ export function httpCore(api: LuaApi, rpc: () => SyncRpcClient): Record<string, 
         origin: api.toText(L, 1)!,
         method: latin1(api.checkBytes(L, 2)),
         path: latin1(api.checkBytes(L, 3)),
-        headers,
+        headers: undiciHeaders(headers),
         hasBody: api.toBoolean(L, 5),
         timeoutMs: timeout < 0 ? null : timeout * 1000,
       };

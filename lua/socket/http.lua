@@ -1,0 +1,246 @@
+-- socket.http with LuaSocket 3.1.0's observable behaviour (request forms, returns, headers, redirects,
+-- errors), written for luahttp. The wire is undici's (through luahttp.core.http): connections are kept
+-- alive, https works directly; what a script sees is LuaSocket's. Deliberate differences are marked.
+local socket = require("socket")
+local url = require("socket.url")
+local ltn12 = require("ltn12")
+local mime = require("mime")
+local canonic = require("socket.headers").canonic
+local core = require("luahttp.core.http")
+
+local type, pairs, tostring, tonumber = type, pairs, tostring, tonumber
+local lower, format, concat = string.lower, string.format, table.concat
+
+local _M = {}
+socket.http = _M
+
+_M.TIMEOUT = 60
+_M.USERAGENT = socket._VERSION
+
+-- LuaSocket sends these on every request; luahttp keeps connections alive instead (deliberate
+-- difference, README "Porting"), so they are dropped from the wire unless the script set them.
+local DEFAULT_CONNECTION, DEFAULT_TE = "close, TE", "trailers"
+
+local function nocreate()
+  socket.try(nil, "luahttp: the 'create' field (a custom socket factory) is not supported; luahttp's transport is undici")
+end
+
+_M.schemes = {
+  http = { port = 80, create = nocreate },
+  https = { port = 443, create = nocreate },
+}
+
+--- http.open(host, port, create): LuaSocket's low-level connection object (not provided by luahttp).
+function _M.open()
+  error("luahttp: http.open (raw connection objects) is not supported; use http.request", 2)
+end
+
+-- Default values of the parsed URL, as LuaSocket: a bare "/foo" has no host and fails later.
+local function parsedurl(reqt)
+  local parsed = reqt.url and url.parse(reqt.url, { path = "/", scheme = "http" }) or {}
+  for k, v in pairs(reqt) do parsed[k] = v end
+  return parsed
+end
+
+local function requesttarget(nreqt)
+  if not nreqt.proxy and not _M.PROXY then
+    return url.build {
+      path = socket.try(nreqt.path, "invalid path 'nil'"),
+      params = nreqt.params, query = nreqt.query, fragment = nreqt.fragment,
+    }
+  end
+  -- Absolute form for proxies, with the port always explicit (LuaSocket 3.1.0 does the same).
+  return url.build {
+    scheme = nreqt.scheme, host = nreqt.host, port = nreqt.port,
+    path = nreqt.path, params = nreqt.params, query = nreqt.query, fragment = nreqt.fragment,
+  }
+end
+
+local function requestheaders(nreqt, schemedefs)
+  local host = nreqt.host
+  local port = tostring(nreqt.port)
+  if port ~= tostring(schemedefs.port) then host = host .. ":" .. port end
+  local h = {
+    ["user-agent"] = _M.USERAGENT,
+    ["host"] = host,
+    ["connection"] = DEFAULT_CONNECTION,
+    ["te"] = DEFAULT_TE,
+  }
+  -- LuaSocket unescapes the password but not the user name.
+  if nreqt.user and nreqt.password then
+    h["authorization"] = "Basic " .. (mime.b64(nreqt.user .. ":" .. url.unescape(nreqt.password)))
+  end
+  local proxy = nreqt.proxy or _M.PROXY
+  if proxy then
+    proxy = url.parse(proxy)
+    if proxy.user and proxy.password then
+      h["proxy-authorization"] = "Basic " .. (mime.b64(proxy.user .. ":" .. proxy.password))
+    end
+  end
+  local userset = {}
+  for name, value in pairs(nreqt.headers or {}) do
+    local l = lower(name)
+    h[l] = value
+    userset[l] = true
+  end
+  return h, userset
+end
+
+local function adjustrequest(reqt)
+  local nreqt = parsedurl(reqt)
+  local schemedefs = _M.schemes[nreqt.scheme]
+  -- Indexing first gives LuaSocket's own error for unknown schemes ("attempt to index a nil value").
+  local create = schemedefs.create
+  if nreqt.create then create(nreqt) end
+  local port, method, host = nreqt.port, nreqt.method, nreqt.host
+  if not (port and port ~= "") then nreqt.port = schemedefs.port end
+  if not (method and method ~= "") then nreqt.method = "GET" end
+  if not (host and host ~= "") then socket.try(nil, "invalid host '" .. tostring(nreqt.host) .. "'") end
+  nreqt.uri = reqt.uri or requesttarget(nreqt)
+  nreqt.headers, nreqt.userheaders = requestheaders(nreqt, schemedefs)
+  if nreqt.source and not nreqt.headers["content-length"] and not nreqt.headers["transfer-encoding"] then
+    nreqt.headers["transfer-encoding"] = "chunked"
+  end
+  return nreqt
+end
+
+local function wireheaders(nreqt)
+  local list, n = {}, 0
+  for name, value in pairs(nreqt.headers) do
+    local dropped = not nreqt.userheaders[name]
+      and ((name == "connection" and value == DEFAULT_CONNECTION) or (name == "te" and value == DEFAULT_TE))
+    if not dropped then
+      list[n + 1] = canonic[name] or name
+      list[n + 2] = "" .. value
+      n = n + 2
+    end
+  end
+  return list
+end
+
+local function origin(nreqt)
+  local host = nreqt.host
+  local proxy = nreqt.proxy or _M.PROXY
+  local scheme, port = nreqt.scheme, nreqt.port
+  if proxy then
+    local p = url.parse(proxy, { port = 3128, scheme = "http" })
+    scheme, host, port = p.scheme, p.host, p.port
+  end
+  if host:find(":", 1, true) and not host:find("^%[") then host = "[" .. host .. "]" end
+  return scheme .. "://" .. host .. ":" .. tostring(port)
+end
+
+local function receiveheaders(raw)
+  local headers = {}
+  for i = 1, #raw, 2 do
+    local name, value = lower(raw[i]), raw[i + 1]
+    local prev = headers[name]
+    headers[name] = prev and (prev .. ", " .. value) or value
+  end
+  return headers
+end
+
+-- LuaSocket 3.1.0's rule, with the two fixes upstream merged later: 308 is followed, and a relative
+-- Location on https is judged by the URL it resolves to (still never https -> http).
+local function shouldredirect(nreqt, code, headers)
+  local location = headers.location
+  if not location then return false end
+  location = location:gsub("%s", "")
+  if location == "" then return false end
+  local scheme = url.parse(location).scheme
+  if scheme and not _M.schemes[scheme] then return false end
+  if nreqt.scheme == "https" then
+    local target = url.parse(url.absolute(nreqt.url or "", location)).scheme
+    if target ~= "https" then return false end
+  end
+  return nreqt.redirect ~= false
+    and (code == 301 or code == 302 or code == 303 or code == 307 or code == 308)
+    and (not nreqt.method or nreqt.method == "GET" or nreqt.method == "HEAD")
+    and (nreqt.maxredirects == false or (nreqt.nredirects or 0) < (nreqt.maxredirects or 5))
+end
+
+local function shouldreceivebody(nreqt, code)
+  if nreqt.method == "HEAD" then return false end
+  if code == 204 or code == 304 then return false end
+  if code >= 100 and code < 200 then return false end
+  return true
+end
+
+local trequest
+
+local function tredirect(reqt, location)
+  local newurl = url.absolute(reqt.url, location)
+  -- As LuaSocket: a scheme change resets port and create in the caller's own table.
+  if url.parse(newurl).scheme ~= reqt.scheme then
+    reqt.port = nil
+    reqt.create = nil
+  end
+  local result, code, headers, status = trequest {
+    url = newurl,
+    source = reqt.source,
+    sink = reqt.sink,
+    headers = reqt.headers,
+    proxy = reqt.proxy,
+    maxredirects = reqt.maxredirects,
+    nredirects = (reqt.nredirects or 0) + 1,
+    create = reqt.create,
+  }
+  headers = headers or {}
+  headers.location = headers.location or location
+  return result, code, headers, status
+end
+
+function trequest(reqt)
+  local nreqt = adjustrequest(reqt)
+  local h = core.request(origin(nreqt), nreqt.method, nreqt.uri, wireheaders(nreqt),
+    nreqt.source ~= nil, _M.TIMEOUT)
+  local try = socket.newtry(function() core.close(h) end)
+  local step = nreqt.step or ltn12.pump.step
+  if nreqt.source then
+    try(ltn12.pump.all(nreqt.source, function(chunk)
+      if chunk then return core.send(h, chunk) end
+      return 1
+    end, step))
+  end
+  local code, reason, raw = try(core.receivehead(h))
+  local headers = receiveheaders(raw)
+  local status = "HTTP/1.1 " .. code .. (reason ~= "" and (" " .. reason) or "")
+  if not nreqt.source and shouldredirect(nreqt, code, headers) then
+    core.close(h)
+    return tredirect(reqt, headers.location)
+  end
+  if shouldreceivebody(nreqt, code) then
+    try(ltn12.pump.all(function() return core.receive(h) end, nreqt.sink or ltn12.sink.null(), step))
+  end
+  core.close(h)
+  return 1, code, headers, status
+end
+
+--- http.genericform(url, body): the request table the simple form builds (LuaSocket's helper).
+function _M.genericform(u, b)
+  local t = {}
+  local reqt = { url = u, sink = ltn12.sink.table(t), target = t }
+  if b then
+    reqt.source = ltn12.source.string(b)
+    reqt.headers = {
+      ["content-length"] = string.len(b),
+      ["content-type"] = "application/x-www-form-urlencoded",
+    }
+    reqt.method = "POST"
+  end
+  return reqt
+end
+
+local function srequest(u, b)
+  local reqt = _M.genericform(u, b)
+  local code, headers, status = socket.skip(1, trequest(reqt))
+  return concat(reqt.target), code, headers, status
+end
+
+--- http.request(url [, body]) | http.request(reqt): LuaSocket's two forms; failures are nil, message.
+_M.request = socket.protect(function(reqt, body)
+  if type(reqt) == "string" then return srequest(reqt, body) end
+  return trequest(reqt)
+end)
+
+return _M
