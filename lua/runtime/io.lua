@@ -45,6 +45,8 @@ end
 
 local function readformats(s, fname, first, ...)
   local id = s.id
+  -- The common f:read(2048) of ltn12.source.file, without the general loop.
+  if math_type(first) == "integer" and first >= 0 and select("#", ...) == 0 then return sys.fread(id, first) end
   local n = select("#", ...) + (first == nil and 0 or 1)
   if n == 0 then return sys.fread(id, "l") end
   local out = {}

@@ -50,7 +50,7 @@ export async function main(args: string[]): Promise<void> {
     vm?.files.flushAll();
     process.exit(code);
   };
-  vm = await LuaVm.create({ rpc: () => host.rpc(), exit, noEnv: o.noEnv });
+  vm = await LuaVm.create({ rpc: () => host.rpc(), ring: host.ring, exit, noEnv: o.noEnv });
   const { api, L } = vm;
 
   vm.loadRuntimeFile('runtime/cli.lua');

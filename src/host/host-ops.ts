@@ -3,6 +3,7 @@
 import type { RpcHandler, RpcReply } from './rpc-server.js';
 import { HttpExchange, type BodyRead, type ExchangeRequest, type ResponseHead } from './http-exchange.js';
 import type { Transport } from './transport.js';
+import type { ByteRing } from '../vm/byte-ring.js';
 
 /** Largest body batch per round trip: big enough to amortise the RPC, small enough to stay flat. */
 const READ_BATCH = 1024 * 1024;
@@ -15,7 +16,7 @@ function withTransfer(value: HeadAndBody | BodyRead): RpcReply {
   return { value, transfer: body?.chunk ? [body.chunk.buffer as ArrayBuffer] : [] };
 }
 
-export function hostOps(transport: Transport): RpcHandler {
+export function hostOps(transport: Transport, ring: ByteRing): RpcHandler {
   const exchanges = new Map<number, HttpExchange>();
 
   const headAndFirstBytes = async (id: number, ex: HttpExchange): Promise<RpcReply> => {
@@ -56,6 +57,18 @@ export function hostOps(transport: Transport): RpcHandler {
         const r = await ex.read(READ_BATCH);
         if (r.done || r.error) exchanges.delete(id);
         return withTransfer(r);
+      }
+      case 'http.stream': {
+        const ex = exchanges.get(id);
+        if (!ex) return { value: { error: 'closed' } };
+        // The exchange stays registered until the ring has the whole body, so a failure can be reported.
+        ex.streamInto(ring, () => { if (ex.error() === null) exchanges.delete(id); });
+        return { value: {} };
+      }
+      case 'http.error': {
+        const err = exchanges.get(id)?.error() ?? 'closed';
+        exchanges.delete(id);
+        return { value: { error: err } };
       }
       case 'http.close': {
         exchanges.get(id)?.abort();

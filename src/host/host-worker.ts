@@ -5,10 +5,12 @@ import { parseConnectTo, type ConnectToRule } from './connect-to.js';
 import { hostOps } from './host-ops.js';
 import { reportHostDeath, serveRpc } from './rpc-server.js';
 import { Transport } from './transport.js';
+import { ByteRing, type RingBuffers } from '../vm/byte-ring.js';
 
 export interface HostWorkerData {
   port: MessagePort;
   flag: Int32Array;
+  ring: RingBuffers;
   connectTo: string[];
   httpbin: boolean;
 }
@@ -29,7 +31,7 @@ async function main(): Promise<void> {
     rules.push(parseConnectTo(`httpbin.org:80:127.0.0.1:${server.port}`));
     rules.push(parseConnectTo(`www.httpbin.org:80:127.0.0.1:${server.port}`));
   }
-  serveRpc(data.port, data.flag, hostOps(new Transport({ connectTo: rules })));
+  serveRpc(data.port, data.flag, hostOps(new Transport({ connectTo: rules }), new ByteRing(data.ring)));
   parentPort?.postMessage('ready');
 }
 

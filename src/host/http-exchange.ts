@@ -3,6 +3,7 @@
 // bounded buffering both ways so a 1 GiB download or upload keeps memory flat.
 import type { Dispatcher } from 'undici';
 import { luaSocketError } from './luasocket-errors.js';
+import { RING_ENDED, RING_FAILED, type ByteRing } from '../vm/byte-ring.js';
 
 export interface ExchangeRequest {
   origin: string;
@@ -26,6 +27,8 @@ export interface BodyRead { chunk?: Uint8Array; done: boolean; error?: string }
 
 const PAUSE_ABOVE = 4 * 1024 * 1024;
 const RESUME_BELOW = 1024 * 1024;
+/** Wake the VM once this much is ready (or within 1 ms): one wake-up per 64 KiB chunk halved the throughput. */
+const WAKE_AT = 512 * 1024;
 
 interface Controller { pause(): void; resume(): void; abort(reason: Error): void; rawHeaders?: Buffer[] }
 
@@ -42,6 +45,11 @@ export class HttpExchange {
   private readonly bodyChunks: (Uint8Array | null)[] = [];
   private bodyPull: (() => void) | null = null;
   private bodyTaken: (() => void) | null = null;
+  /** Once the VM asks to stream, body bytes go straight into shared memory (see ByteRing). */
+  private ring: ByteRing | null = null;
+  private ringPoll: NodeJS.Timeout | null = null;
+  private ringFinished: (() => void) | null = null;
+  private wakeTimer: NodeJS.Timeout | null = null;
 
   constructor(req: ExchangeRequest, dispatcher: Dispatcher) {
     const timeout = req.timeoutMs === null ? 0 : Math.max(1, req.timeoutMs);
@@ -54,10 +62,11 @@ export class HttpExchange {
       onResponseData: (controller: Controller, chunk: Buffer) => {
         this.chunks.push(chunk);
         this.queued += chunk.length;
+        if (this.ring) this.pumpRing();
         if (this.queued > PAUSE_ABOVE && !this.paused) { this.paused = true; controller.pause(); }
         this.notify();
       },
-      onResponseEnd: () => { this.ended = true; this.notify(); },
+      onResponseEnd: () => { this.ended = true; if (this.ring) this.pumpRing(); this.notify(); },
       onResponseError: (_c: Controller, err: Error) => { this.fail(err); },
     };
     dispatcher.dispatch({
@@ -74,6 +83,7 @@ export class HttpExchange {
 
   private fail(err: unknown): void {
     if (this.failure === null && !this.ended) this.failure = luaSocketError(err);
+    if (this.ring) this.pumpRing();
     this.notify();
     this.bodyTaken?.();
     this.bodyPull?.();
@@ -151,7 +161,45 @@ export class HttpExchange {
     return { chunk, done: done && this.failure === null, error: undefined };
   }
 
+  /** Switches the rest of the body to the shared ring; the VM then reads without round trips. */
+  streamInto(ring: ByteRing, onFinished: () => void): void {
+    ring.reset();
+    this.ring = ring;
+    this.ringFinished = onFinished;
+    this.pumpRing();
+  }
+
+  /** Moves queued chunks into the ring as space allows; polls while the VM is the slower side. */
+  private pumpRing(): void {
+    const ring = this.ring!;
+    while (this.chunks.length) {
+      const c = this.chunks[0]!;
+      const n = ring.write(c);
+      this.queued -= n;
+      if (n < c.length) { this.chunks[0] = c.subarray(n); break; }
+      this.chunks.shift();
+    }
+    if (this.paused && this.queued < RESUME_BELOW) { this.paused = false; this.controller?.resume(); }
+    if (ring.filled() >= WAKE_AT || this.chunks.length) ring.signal();
+    else if (!this.wakeTimer) this.wakeTimer = setTimeout(() => { this.wakeTimer = null; ring.signal(); }, 1);
+    if (this.chunks.length === 0) {
+      if (this.failure !== null || this.ended) {
+        ring.finish(this.failure !== null ? RING_FAILED : RING_ENDED);
+        this.ring = null;
+        this.ringFinished?.();
+      }
+    } else if (!this.ringPoll) {
+      this.ringPoll = setTimeout(() => { this.ringPoll = null; if (this.ring) this.pumpRing(); }, 1);
+    }
+  }
+
+  /** The error that ended a streamed body, for the VM to report. */
+  error(): string | null {
+    return this.failure;
+  }
+
   abort(): void {
+    this.ring = null;
     if (!this.ended && this.failure === null) {
       this.failure = 'closed';
       this.controller?.abort(new Error('closed by luahttp'));

@@ -2,6 +2,7 @@
 // (or early, when the script looks like it will need one), so `print("hi")` never pays for it.
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { SyncRpcClient } from './sync-rpc.js';
+import { ByteRing, createRing } from './byte-ring.js';
 
 export interface HostOptions {
   connectTo: string[];
@@ -11,6 +12,8 @@ export interface HostOptions {
 export class HostLink {
   private client: SyncRpcClient | null = null;
   private worker: Worker | null = null;
+  /** Shared with the host: streamed response bodies arrive here. */
+  readonly ring = new ByteRing(createRing());
 
   constructor(private readonly options: HostOptions) {}
 
@@ -20,7 +23,7 @@ export class HostLink {
     const { port1, port2 } = new MessageChannel();
     const flag = new Int32Array(new SharedArrayBuffer(4));
     this.worker = new Worker(new URL('../host/host-worker.js', import.meta.url), {
-      workerData: { port: port2, flag, connectTo: this.options.connectTo, httpbin: this.options.httpbin },
+      workerData: { port: port2, flag, ring: { header: this.ring.header, data: this.ring.data }, connectTo: this.options.connectTo, httpbin: this.options.httpbin },
       transferList: [port2],
       stdout: false,
       stderr: false,

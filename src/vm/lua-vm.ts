@@ -7,6 +7,7 @@ import { LuaApi, LuaType, LUA_OK, type LuaCFunction } from './lua-api.js';
 import { FileTable } from './stdlib/file-table.js';
 import { systemPrimitives } from './stdlib/system-primitives.js';
 import type { SyncRpcClient } from './sync-rpc.js';
+import type { ByteRing } from './byte-ring.js';
 import { socketCore } from '../modules/socket.js';
 import { httpCore } from '../modules/socket/http.js';
 
@@ -19,6 +20,8 @@ export const LUA_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 export interface LuaVmOptions {
   /** The I/O host's RPC client, created on first use. */
   rpc: () => SyncRpcClient;
+  /** Shared memory the host streams large response bodies into. */
+  ring: ByteRing;
   /** Ends the program (CLI) or the run (embedding). Never returns. */
   exit: (code: number) => never;
   /** `lua -E`: ignore LUA_PATH, LUA_CPATH and LUA_INIT. */
@@ -50,7 +53,7 @@ export class LuaVm {
     api.m._lua_createtable(L, 0, 2);
     api.pushFunctionTable(L, socketCore(api));
     api.setField(L, -2, 'socket');
-    api.pushFunctionTable(L, httpCore(api, options.rpc));
+    api.pushFunctionTable(L, httpCore(api, options.rpc, options.ring));
     api.setField(L, -2, 'http');
     api.m._lua_createtable(L, 0, 4);
     api.pushText(L, LUA_ROOT);

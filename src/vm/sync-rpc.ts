@@ -13,6 +13,11 @@ export class HostDiedError extends Error {}
 export class SyncRpcClient {
   constructor(private readonly port: MessagePort, private readonly flag: Int32Array) {}
 
+  /** For waits outside call() (the body ring): a dead host must end them with an error. */
+  hostDied(): boolean {
+    return Atomics.load(this.flag, 0) === RPC_HOST_DIED;
+  }
+
   call<T>(msg: unknown, transfer: Transferable[] = []): T {
     Atomics.store(this.flag, 0, RPC_PENDING);
     this.port.postMessage(msg, transfer);

@@ -3,7 +3,8 @@
 // bodies arrive in batches and are handed to Lua in LuaSocket-sized chunks.
 import type { LuaApi, LuaCFunction } from '../../vm/lua-api.js';
 import { LuaType } from '../../vm/lua-api.js';
-import type { SyncRpcClient } from '../../vm/sync-rpc.js';
+import { HostDiedError, type SyncRpcClient } from '../../vm/sync-rpc.js';
+import { RING_ENDED, RING_OPEN, type ByteRing } from '../../vm/byte-ring.js';
 import type { HeadAndBody } from '../../host/host-ops.js';
 import type { BodyRead } from '../../host/http-exchange.js';
 import type { ExchangeRequest } from '../../host/http-exchange.js';
@@ -22,6 +23,8 @@ interface ClientExchange {
   offset: number;
   done: boolean;
   error: string | null;
+  /** The rest of the body streams through the shared ring (large bodies). */
+  streaming: boolean;
 }
 
 function concat(parts: Uint8Array[], total: number): Uint8Array {
@@ -54,9 +57,30 @@ function undiciHeaders(flat: string[]): string[] {
   return out;
 }
 
-export function httpCore(api: LuaApi, rpc: () => SyncRpcClient): Record<string, LuaCFunction> {
+export function httpCore(api: LuaApi, rpc: () => SyncRpcClient, ring: ByteRing): Record<string, LuaCFunction> {
   const exchanges = new Map<number, ClientExchange>();
   let nextId = 1;
+  const staging = api.m._malloc(BLOCKSIZE);
+
+  /** Next chunk from the ring straight onto the Lua stack; false at the end of the body. */
+  const receiveStreamed = (L: number, id: number, ex: ClientExchange): boolean => {
+    for (;;) {
+      const n = ring.available(1000);
+      if (n > 0) {
+        const take = Math.min(n, BLOCKSIZE);
+        ring.readInto(api.m.HEAPU8, staging, take);
+        api.pushHeapBytes(L, staging, take);
+        return true;
+      }
+      const state = ring.state();
+      if (state === RING_ENDED) { ex.done = true; return false; }
+      if (state !== RING_OPEN) {
+        ex.error = rpc().call<{ error?: string }>({ op: 'http.error', id }).error ?? 'closed';
+        return false;
+      }
+      if (rpc().hostDied()) throw new HostDiedError('luahttp I/O host stopped unexpectedly');
+    }
+  };
 
   const fail = (L: number, msg: string): number => {
     api.pushNil(L);
@@ -106,7 +130,7 @@ export function httpCore(api: LuaApi, rpc: () => SyncRpcClient): Record<string, 
         timeoutMs: timeout < 0 ? null : timeout * 1000,
       };
       const id = nextId++;
-      exchanges.set(id, { req, started: false, pending: [], pendingLen: 0, body: new Uint8Array(0), offset: 0, done: false, error: null });
+      exchanges.set(id, { req, started: false, pending: [], pendingLen: 0, body: new Uint8Array(0), offset: 0, done: false, error: null, streaming: false });
       api.pushInteger(L, id);
       return 1;
     },
@@ -147,7 +171,13 @@ export function httpCore(api: LuaApi, rpc: () => SyncRpcClient): Record<string, 
       while (ex.offset >= ex.body.length) {
         if (ex.error) { exchanges.delete(id); return fail(L, ex.error); }
         if (ex.done) { exchanges.delete(id); api.pushNil(L); return 1; }
-        takeBody(ex, rpc().call<BodyRead>({ op: 'http.read', id }));
+        if (ex.streaming) {
+          if (receiveStreamed(L, id, ex)) return 1;
+          continue;
+        }
+        // The first batch did not hold the whole body: stream the rest through shared memory.
+        const r = rpc().call<{ error?: string }>({ op: 'http.stream', id });
+        if (r.error) ex.error = r.error; else ex.streaming = true;
       }
       const end = Math.min(ex.body.length, ex.offset + BLOCKSIZE);
       api.pushBytes(L, ex.body.subarray(ex.offset, end));

@@ -71,8 +71,9 @@ export class LuaFile {
     return true;
   }
 
+  /** A view, not a copy: callers hand it to Lua (which copies) before the next read. */
   private take(n: number): Buffer {
-    const out = Buffer.from(this.rbuf.subarray(this.roff, this.roff + n));
+    const out = this.rbuf.subarray(this.roff, this.roff + n);
     this.roff += n;
     return out;
   }

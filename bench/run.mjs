@@ -1,0 +1,106 @@
+// luahttp benchmark: the same Lua scripts under native lua5.4 + LuaSocket and under luahttp, plus the
+// same request loop in plain Node with undici, against one loopback server in its own process.
+// Prints ratios; absolute numbers only make sense on one machine in one run.
+import { spawn, spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..');
+const require = createRequire(import.meta.url);
+const LUAHTTP = [process.execPath, path.join(root, 'bin/luahttp.js')];
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const GETS = Number(process.env.BENCH_GETS ?? 2000);
+const DOWNLOAD = Number(process.env.BENCH_DOWNLOAD_BYTES ?? 200 * 1024 * 1024);
+const STARTUPS = Number(process.env.BENCH_STARTUPS ?? 10);
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+async function startServer() {
+  const child = spawn(LUAHTTP[0], [LUAHTTP[1], 'httpbin', '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const base = await new Promise((resolve, reject) => {
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${err}`)), 10_000);
+    child.stderr.on('data', (d) => {
+      err += d;
+      const m = /listening on (http:\/\/\S+)/.exec(err);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    });
+  });
+  return { base, stop: () => child.kill() };
+}
+
+function run(cmd, args, env = process.env) {
+  const t0 = performance.now();
+  const r = spawnSync(cmd, args, { encoding: 'utf8', env, timeout: 300_000 });
+  const ms = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+  return { out: r.stdout.trim(), ms };
+}
+
+async function undiciLoop(url, n) {
+  const { Agent } = require('undici');
+  const agent = new Agent();
+  const get = async () => {
+    const r = await agent.request({ origin: new URL(url).origin, path: new URL(url).pathname, method: 'GET' });
+    await r.body.text();
+  };
+  for (let i = 0; i < 50; i++) await get();
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) await get();
+  const us = ((performance.now() - t0) * 1000) / n;
+  await agent.close();
+  return us;
+}
+
+const fmt = (x, d = 1) => x.toFixed(d);
+
+async function main() {
+  const lua = spawnSync('lua5.4', ['-e', 'require("socket.http")']).status === 0 ? 'lua5.4' : null;
+  if (!lua) console.log('native lua5.4 + LuaSocket not found: native columns skipped');
+  const server = await startServer();
+  try {
+    const getUrl = `${server.base}/get`;
+    const dlUrl = `${server.base}/stream-bytes/${DOWNLOAD}?chunk_size=65536`;
+    const get = { native: [], luahttp: [], undici: [] };
+    const dl = { native: [], luahttp: [] };
+    for (let r = 0; r < ROUNDS; r++) {
+      if (lua) get.native.push(Number(run(lua, [path.join(here, 'get-loop.lua'), getUrl, String(GETS)]).out));
+      get.luahttp.push(Number(run(LUAHTTP[0], [LUAHTTP[1], path.join(here, 'get-loop.lua'), getUrl, String(GETS)]).out));
+      get.undici.push(await undiciLoop(getUrl, GETS));
+      if (lua) dl.native.push(Number(run(lua, [path.join(here, 'download.lua'), dlUrl, String(DOWNLOAD)]).out));
+      dl.luahttp.push(Number(run(LUAHTTP[0], [LUAHTTP[1], path.join(here, 'download.lua'), dlUrl, String(DOWNLOAD)]).out));
+    }
+    const g = { native: median(get.native ?? []), luahttp: median(get.luahttp), undici: median(get.undici) };
+    const d = { native: median(dl.native ?? []), luahttp: median(dl.luahttp) };
+    console.log(`\n${GETS} sequential GETs of /get (µs per request, median of ${ROUNDS} rounds)`);
+    console.log(`  native lua5.4+LuaSocket ${lua ? fmt(g.native) : '-'}   luahttp ${fmt(g.luahttp)}   node+undici ${fmt(g.undici)}`);
+    if (lua) console.log(`  luahttp/native ${fmt(g.luahttp / g.native, 2)}x   (target <= 1.5x)`);
+    console.log(`  luahttp/undici ${fmt(g.luahttp / g.undici, 2)}x`);
+    console.log(`\n${(DOWNLOAD / 1048576).toFixed(0)} MiB download into ltn12.sink.null() (MB/s, median)`);
+    console.log(`  native ${lua ? fmt(d.native) : '-'}   luahttp ${fmt(d.luahttp)}${lua ? `   luahttp/native ${fmt(d.luahttp / d.native, 2)}x (target >= 0.5x)` : ''}`);
+
+    console.log(`\nstart-up (wall ms, median of ${STARTUPS}, interleaved)`);
+    for (const ca of [false, true]) {
+      const env = { ...process.env };
+      if (ca) env.NODE_EXTRA_CA_CERTS = env.NODE_EXTRA_CA_CERTS || '/etc/ssl/certs/ca-certificates.crt';
+      else delete env.NODE_EXTRA_CA_CERTS;
+      const t = { bare: [], hi: [], get: [] };
+      for (let i = 0; i < STARTUPS; i++) {
+        t.bare.push(run(process.execPath, ['-e', '0'], env).ms);
+        t.hi.push(run(LUAHTTP[0], [LUAHTTP[1], path.join(here, 'hi.lua')], env).ms);
+        t.get.push(run(LUAHTTP[0], [LUAHTTP[1], path.join(here, 'one-get.lua'), getUrl], env).ms);
+      }
+      const b = median(t.bare), h = median(t.hi), o = median(t.get);
+      console.log(`  NODE_EXTRA_CA_CERTS ${ca ? 'set  ' : 'unset'}: bare node ${fmt(b, 0)}  print("hi") ${fmt(h, 0)} (${fmt(h / b, 2)}x)  one GET ${fmt(o, 0)} (${fmt(o / b, 2)}x)   target <= 3x`);
+    }
+  } finally {
+    server.stop();
+  }
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
