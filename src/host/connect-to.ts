@@ -1,7 +1,14 @@
 // curl's --connect-to HOST1:PORT1:HOST2:PORT2: connect to HOST2:PORT2 instead of HOST1:PORT1 while the
 // URL, the Host header and TLS SNI stay the original ones. An empty HOST1/PORT1 matches any; an empty
 // HOST2/PORT2 keeps the original.
-export interface ConnectToRule { fromHost: string; fromPort: string; toHost: string; toPort: string }
+export interface ConnectToRule {
+  fromHost: string;
+  fromPort: string;
+  toHost: string;
+  toPort: string;
+  /** luahttp-internal: the target speaks plain HTTP even for https URLs (the bundled httpbin on 443). */
+  plaintext?: boolean;
+}
 
 function splitHostPort(s: string): [string, string, string] {
   // IPv6 literals come bracketed, as in curl: [::1]:80
@@ -32,11 +39,11 @@ export function parseConnectTo(spec: string): ConnectToRule {
 }
 
 /** The address to dial for host:port, after the first matching rule (curl uses the first match too). */
-export function resolveConnectTo(rules: readonly ConnectToRule[], host: string, port: number): { host: string; port: number } {
+export function resolveConnectTo(rules: readonly ConnectToRule[], host: string, port: number): { host: string; port: number; plaintext?: boolean } {
   const h = host.replace(/^\[|\]$/g, '').toLowerCase();
   for (const r of rules) {
     if ((r.fromHost === '' || r.fromHost === h) && (r.fromPort === '' || Number(r.fromPort) === port)) {
-      return { host: r.toHost || host, port: r.toPort ? Number(r.toPort) : port };
+      return { host: r.toHost || host, port: r.toPort ? Number(r.toPort) : port, plaintext: r.plaintext };
     }
   }
   return { host, port };

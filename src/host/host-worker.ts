@@ -28,8 +28,11 @@ async function main(): Promise<void> {
     const { startHttpbin } = await import('../httpbin/server.js');
     const server = await startHttpbin({ port: 0, host: '127.0.0.1' });
     // Scripts written for httpbin.org reach the bundled server; the Host header stays httpbin.org.
-    rules.push(parseConnectTo(`httpbin.org:80:127.0.0.1:${server.port}`));
-    rules.push(parseConnectTo(`www.httpbin.org:80:127.0.0.1:${server.port}`));
+    for (const host of ['httpbin.org', 'www.httpbin.org']) {
+      rules.push(parseConnectTo(`${host}:80:127.0.0.1:${server.port}`));
+      // https://httpbin.org reaches the same plain server: offline there is no certificate to verify.
+      rules.push({ ...parseConnectTo(`${host}:443:127.0.0.1:${server.port}`), plaintext: true });
+    }
   }
   serveRpc(data.port, data.flag, hostOps(new Transport({ connectTo: rules }), new ByteRing(data.ring)));
   parentPort?.postMessage('ready');

@@ -44,7 +44,7 @@ export class Transport {
         const mapped = target.host === opts.hostname && target.port === Number(opts.port || defaultPort)
           ? opts
           : { ...opts, hostname: target.host.replace(/^\[|\]$/g, ''), port: String(target.port), servername: opts.servername ?? opts.hostname };
-        base(mapped, cb);
+        base(target.plaintext ? { ...mapped, protocol: 'http:' } : mapped, cb);
       };
       agent = new Agent({ connect, strictContentLength: false });
       this.agents.set(connectTimeoutMs, agent);

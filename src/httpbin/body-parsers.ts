@@ -78,11 +78,10 @@ export function decodeUtf8(bytes: Buffer): string | undefined {
 
 function decodeField(bytes: Buffer, contentType: string | undefined): string {
   const charset = parseHeaderOptions(contentType).params.get('charset') ?? 'utf-8';
-  let decoder: TextDecoder;
   try {
-    decoder = new TextDecoder(charset, { ignoreBOM: true });
+    return new TextDecoder(charset, { ignoreBOM: true }).decode(bytes);
   } catch {
-    decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+    // An unknown charset label: werkzeug would fail too; UTF-8 is the useful guess.
+    return new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
   }
-  return decoder.decode(bytes);
 }

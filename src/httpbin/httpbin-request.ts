@@ -8,13 +8,11 @@ import { parseUrlEncoded, percentDecode, semiflatten, type MultiDict } from './u
 export type EchoKey = 'url' | 'args' | 'form' | 'data' | 'origin' | 'headers' | 'files' | 'json' | 'method';
 
 // httpbin's ENV_HEADERS: proxy bookkeeping it hides unless `?show_env` is given.
-const ENV_HEADERS = new Set(
-  [
-    'X-Varnish', 'X-Request-Start', 'X-Heroku-Queue-Depth', 'X-Real-Ip', 'X-Forwarded-Proto',
-    'X-Forwarded-Protocol', 'X-Forwarded-Ssl', 'X-Heroku-Queue-Wait-Time', 'X-Forwarded-For',
-    'X-Heroku-Dynos-In-Use', 'X-Forwarded-Port', 'X-Request-Id', 'Via', 'Total-Route-Time', 'Connect-Time',
-  ],
-);
+const ENV_HEADERS = new Set([
+  'X-Varnish', 'X-Request-Start', 'X-Heroku-Queue-Depth', 'X-Real-Ip', 'X-Forwarded-Proto',
+  'X-Forwarded-Protocol', 'X-Forwarded-Ssl', 'X-Heroku-Queue-Wait-Time', 'X-Forwarded-For',
+  'X-Heroku-Dynos-In-Use', 'X-Forwarded-Port', 'X-Request-Id', 'Via', 'Total-Route-Time', 'Connect-Time',
+]);
 
 /** One request as httpbin's views see it. Body-derived fields are parsed on first use only, so routes that ignore the body never reject it. */
 export class HttpbinRequest {
@@ -43,9 +41,8 @@ export class HttpbinRequest {
     this.args = parseUrlEncoded(Buffer.from(this.rawQuery, 'latin1'));
     this.headers = RequestHeaders.fromRaw(req.rawHeaders);
     this.remoteAddress = unmapIPv4(req.socket.remoteAddress ?? '');
-    const local = req.socket.localAddress ?? '127.0.0.1';
-    const localHost = unmapIPv4(local).includes(':') ? `[${unmapIPv4(local)}]` : unmapIPv4(local);
-    this.serverHost = `${localHost}:${req.socket.localPort ?? 80}`;
+    const local = unmapIPv4(req.socket.localAddress ?? '127.0.0.1');
+    this.serverHost = `${local.includes(':') ? `[${local}]` : local}:${req.socket.localPort ?? 80}`;
   }
 
   /** The Host header, as werkzeug uses it for `request.url` and external redirects. */

@@ -112,22 +112,21 @@ export function quoteString(s: string): string {
 }
 
 /**
- * Python 3 sorts str keys by code point; JS sorts by UTF-16 unit. They only
- * disagree when a surrogate meets U+E000..U+FFFF, so remap those two ranges.
+ * Python 3 sorts str keys by code point; JS sorts by UTF-16 unit, which puts
+ * astral characters (surrogate pairs) before U+E000..U+FFFF. Compare code
+ * points instead; a lone surrogate is its own code point, as in Python.
  */
 function compareCodePoints(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a.charCodeAt(i);
-    const y = b.charCodeAt(i);
-    if (x !== y) return codePointRank(x) - codePointRank(y);
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const x = a.codePointAt(i) as number;
+    const y = b.codePointAt(j) as number;
+    if (x !== y) return x - y;
+    i += x > 0xffff ? 2 : 1;
+    j += y > 0xffff ? 2 : 1;
   }
-  return a.length - b.length;
-}
-
-function codePointRank(unit: number): number {
-  if (unit < 0xd800) return unit;
-  return unit <= 0xdfff ? unit + 0x2000 : unit - 0x800;
+  return (a.length - i) - (b.length - j);
 }
 
 /**

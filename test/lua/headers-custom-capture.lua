@@ -1,0 +1,18 @@
+-- Request headers on the wire: user keys are lowercased and override defaults (User-Agent, Host);
+-- known names are re-capitalised (socket.headers.canonic), unknown ones go out lowercase; numbers
+-- are concatenated.
+local http = require("socket.http")
+local ltn12 = require("ltn12")
+local function dump(extra)
+  local t = {}
+  local r, code = http.request{ url = arg[2] .. "/capture", headers = extra, sink = ltn12.sink.table(t) }
+  local lines = {}
+  for l in table.concat(t):gmatch("[^\r\n]+") do lines[#lines + 1] = l end
+  print(r, code, table.remove(lines, 1))
+  table.sort(lines)
+  for _, l in ipairs(lines) do print(l) end
+end
+dump(nil)
+dump{ ["X-Api-Key"] = "secret", ["Accept"] = "text/plain", ["x-number"] = 42 }
+dump{ ["USER-AGENT"] = "my-agent/1.0", ["Host"] = "example.test:1234" }
+dump{ ["Content-MD5"] = "abc", ["ETag"] = "x", ["www-authenticate"] = "Basic" }

@@ -1,0 +1,3 @@
+-- Loaded by cli-loadfile-dofile.lua.
+local a, b = ...
+return "dofile/loadfile target", a, b, select("#", ...)

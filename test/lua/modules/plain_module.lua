@@ -1,0 +1,3 @@
+-- A local module with no network use (cli-require-loader-data.lua).
+local name, path = ...
+return { name = name, path = path }

@@ -1,0 +1,178 @@
+// A raw-TCP HTTP server that misbehaves on purpose, selected by request path, so the differential
+// scripts can prove luahttp's errors are LuaSocket-shaped and that nothing hangs (DESIGN.md "Testing").
+// node:net only: an HTTP library would refuse to send most of these responses.
+//
+// Every socket lives at most SOCKET_LIFETIME_MS, the server at most SERVER_LIFETIME_MS, and
+// close() destroys everything at once.
+import net from 'node:net';
+
+export interface FaultServer {
+  port: number;
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface FaultServerOptions {
+  port?: number;
+  host?: string;
+  /** Hard cap on one connection (stalling routes rely on it to go away). */
+  socketLifetimeMs?: number;
+  /** Hard cap on the whole server, so a forgotten server cannot keep a test process alive. */
+  serverLifetimeMs?: number;
+}
+
+const CRLF = '\r\n';
+
+/** The request as read off the wire: head text, raw bytes (head + body), parsed target. */
+interface RawRequest {
+  raw: Buffer;
+  method: string;
+  path: string;
+  query: URLSearchParams;
+}
+
+type Route = (sock: net.Socket, req: RawRequest) => void;
+
+function send(sock: net.Socket, text: string | Buffer, end = true): void {
+  if (sock.destroyed) return;
+  if (end) sock.end(text);
+  else sock.write(text);
+}
+
+function response(status: string, headers: string[], body: string | Buffer = ''): Buffer {
+  const head = `${status}${CRLF}${headers.map((h) => h + CRLF).join('')}${CRLF}`;
+  return Buffer.concat([Buffer.from(head, 'latin1'), Buffer.isBuffer(body) ? body : Buffer.from(body, 'latin1')]);
+}
+
+const ROUTES: Record<string, Route> = {
+  // Content-Length promises 100 bytes; 10 arrive, then the connection closes → "closed".
+  '/truncated': (s) => send(s, response('HTTP/1.1 200 OK', ['Content-Length: 100'], '0123456789')),
+  '/bad-chunk': (s) =>
+    send(s, response('HTTP/1.1 200 OK', ['Transfer-Encoding: chunked'], `5${CRLF}hello${CRLF}zz${CRLF}garbage${CRLF}0${CRLF}${CRLF}`)),
+  // Never answers; the socket lifetime ends it.
+  '/stall-head': () => {},
+  // Head and part of the body, then silence.
+  '/stall-body': (s) => send(s, response('HTTP/1.1 200 OK', ['Content-Length: 100'], '0123456789'), false),
+  '/dup-headers': (s) =>
+    send(s, response('HTTP/1.1 200 OK', ['Set-Cookie: a=1', 'X-A: first', 'Set-Cookie: b=2', 'X-A: second', 'Content-Length: 2'], 'ok')),
+  // obs-fold: a continuation line starting with whitespace.
+  '/folded': (s) =>
+    send(s, response('HTTP/1.1 200 OK', ['X-Folded: first', '   second', 'Content-Length: 2'], 'ok')),
+  '/trailers': (s) =>
+    send(s, response('HTTP/1.1 200 OK', ['Transfer-Encoding: chunked', 'Trailer: X-Trailer'],
+      `4${CRLF}wiki${CRLF}5${CRLF}pedia${CRLF}0${CRLF}X-Trailer: done${CRLF}${CRLF}`)),
+  // HTTP/1.0 response delimited by close.
+  '/http10': (s) => send(s, response('HTTP/1.0 200 OK', ['Content-Type: text/plain'], 'body of an HTTP/1.0 response\n')),
+  '/close-delimited': (s) => send(s, response('HTTP/1.1 200 OK', ['Content-Type: text/plain'], 'read until the server closes\n')),
+  '/no-reason': (s) => send(s, response('HTTP/1.1 200', ['Content-Length: 9'], 'no reason')),
+  '/lower-reason': (s) => send(s, response('HTTP/1.1 404 NOT FOUND', ['Content-Length: 9'], 'not found')),
+  // Chunk sizes 1, 0x1f, 0x100 and 7 with an extension; hex in mixed case.
+  '/chunked': (s) => {
+    const parts = ['a', 'b'.repeat(0x1f), 'c'.repeat(0x100), 'defghij'];
+    const body = `1${CRLF}${parts[0]}${CRLF}1F${CRLF}${parts[1]}${CRLF}100${CRLF}${parts[2]}${CRLF}7;ext=1${CRLF}${parts[3]}${CRLF}0${CRLF}${CRLF}`;
+    send(s, response('HTTP/1.1 200 OK', ['Transfer-Encoding: chunked', 'Content-Type: text/plain'], body));
+  },
+  '/empty-204': (s) => send(s, response('HTTP/1.1 204 No Content', ['X-Empty: yes'])),
+  '/304': (s) => send(s, response('HTTP/1.1 304 Not Modified', ['ETag: "abc"'])),
+  // The raw request bytes, so scripts can print what went on the wire.
+  '/capture': (s, req) => send(s, response('HTTP/1.1 200 OK', ['Content-Type: application/octet-stream', `Content-Length: ${req.raw.length}`], req.raw)),
+  '/http09': (s) => send(s, 'garbage, not an HTTP/1.x status line\n'),
+  '/close-immediately': (s) => s.destroy(),
+};
+
+/** Index just past the end of a complete chunked body starting at `from`, or -1 if incomplete. */
+function chunkedEnd(buf: Buffer, from: number): number {
+  let pos = from;
+  for (;;) {
+    const eol = buf.indexOf(CRLF, pos);
+    if (eol < 0) return -1;
+    const size = parseInt(buf.subarray(pos, eol).toString('latin1').split(';')[0]!.trim(), 16);
+    if (Number.isNaN(size)) return buf.length; // malformed: take what we have
+    pos = eol + 2;
+    if (size === 0) {
+      // trailers until an empty line
+      for (;;) {
+        const e = buf.indexOf(CRLF, pos);
+        if (e < 0) return -1;
+        if (e === pos) return e + 2;
+        pos = e + 2;
+      }
+    }
+    if (buf.length < pos + size + 2) return -1;
+    pos += size + 2;
+  }
+}
+
+/** Length of the complete request in buf (head + body), or -1 if more bytes are needed. */
+function requestLength(buf: Buffer): number {
+  const headEnd = buf.indexOf(CRLF + CRLF);
+  if (headEnd < 0) return -1;
+  const bodyStart = headEnd + 4;
+  const head = buf.subarray(0, headEnd).toString('latin1');
+  const lines = head.split(CRLF).slice(1);
+  let length = 0;
+  let chunked = false;
+  for (const line of lines) {
+    const i = line.indexOf(':');
+    if (i < 0) continue;
+    const name = line.slice(0, i).trim().toLowerCase();
+    const value = line.slice(i + 1).trim();
+    if (name === 'content-length') length = Number(value) || 0;
+    if (name === 'transfer-encoding' && value.toLowerCase() !== 'identity') chunked = true;
+  }
+  if (chunked) return chunkedEnd(buf, bodyStart);
+  return buf.length >= bodyStart + length ? bodyStart + length : -1;
+}
+
+export function startFaultServer(opts: FaultServerOptions = {}): Promise<FaultServer> {
+  const socketLifetimeMs = opts.socketLifetimeMs ?? 20_000;
+  const serverLifetimeMs = opts.serverLifetimeMs ?? 30 * 60_000;
+  const host = opts.host ?? '127.0.0.1';
+  const sockets = new Set<net.Socket>();
+
+  const server = net.createServer((sock) => {
+    sockets.add(sock);
+    const lifetime = setTimeout(() => sock.destroy(), socketLifetimeMs);
+    lifetime.unref();
+    sock.on('close', () => {
+      clearTimeout(lifetime);
+      sockets.delete(sock);
+    });
+    sock.on('error', () => {});
+    let buf = Buffer.alloc(0);
+    let answered = false;
+    sock.on('data', (data: Buffer) => {
+      if (answered) return;
+      buf = Buffer.concat([buf, data]);
+      const len = requestLength(buf);
+      if (len < 0) return;
+      answered = true;
+      const raw = buf.subarray(0, len);
+      const requestLine = raw.subarray(0, raw.indexOf(CRLF)).toString('latin1');
+      const [method = '', target = '/'] = requestLine.split(' ');
+      const url = new URL(target, 'http://fault.invalid');
+      // `;params` are part of the path for LuaSocket (url.parse); route on what precedes them.
+      const routePath = url.pathname.split(';')[0]!;
+      const route = ROUTES[routePath];
+      const req: RawRequest = { raw, method, path: routePath, query: url.searchParams };
+      if (route) route(sock, req);
+      else send(sock, response('HTTP/1.1 404 Not Found', ['Content-Length: 14', 'Content-Type: text/plain'], 'no such fault\n'));
+    });
+  });
+
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => {
+      const port = (server.address() as net.AddressInfo).port;
+      const close = (): Promise<void> => {
+        clearTimeout(serverTimer);
+        for (const s of sockets) s.destroy();
+        sockets.clear();
+        return new Promise((done) => server.close(() => done()));
+      };
+      const serverTimer = setTimeout(() => void close(), serverLifetimeMs);
+      serverTimer.unref();
+      resolve({ port, url: `http://${host}:${port}`, close });
+    });
+  });
+}
