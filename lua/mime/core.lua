@@ -318,9 +318,10 @@ end
 -- needs two more bytes, a CR one more.
 local function qp_pending(s)
   local len = #s
-  local before, last = byte(s, len - 1, len)
-  if len >= 2 and (before == 32 or before == 9) then return 2 end
-  if len >= 1 and (last == 32 or last == 9 or last == 13) then return 1 end
+  local before = len >= 2 and byte(s, len - 1)
+  if before == 32 or before == 9 then return 2 end
+  local last = byte(s, len)
+  if last == 32 or last == 9 or last == 13 then return 1 end
   return 0
 end
 

@@ -20,14 +20,9 @@ local function msghandler(msg)
     msg = string.format("(error object is a %s value)", type(msg))
   end
   local tb = debug.traceback(msg, 2)
-  local last
-  local from = 1
-  while true do
-    local s, e = tb:find("\n\t[^\n]*in main chunk", from)
-    if not s then break end
-    last, from = e, e + 1
-  end
-  if last then tb = tb:sub(1, last) .. "\n\t[C]: in ?" end
+  -- Frames from docall's xpcall outward are luahttp's; lua.c shows its pmain there as "[C]: in ?".
+  local cut = tb:find("\n\t%[C%]: in function 'xpcall'\n\t[^\n]*runtime/cli%.lua")
+  if cut then tb = tb:sub(1, cut - 1) .. "\n\t[C]: in ?" end
   return tb
 end
 

@@ -210,7 +210,12 @@ function trequest(reqt)
     return tredirect(reqt, headers.location)
   end
   if shouldreceivebody(nreqt, code) then
-    try(ltn12.pump.all(function() return core.receive(h) end, nreqt.sink or ltn12.sink.null(), step))
+    -- LuaSocket's body framing decides how the sink is fed (socket.source's three modes).
+    local length = tonumber(headers["content-length"])
+    local te = headers["transfer-encoding"]
+    local mode = (te and te ~= "identity") and "chunked" or (length and "length" or "close")
+    local receive = core.receive
+    try(ltn12.pump.all(function() return receive(h, mode, length) end, nreqt.sink or ltn12.sink.null(), step))
   end
   core.close(h)
   return 1, code, headers, status

@@ -41,8 +41,7 @@ export function hostOps(transport: Transport, ring: ByteRing): RpcHandler {
       case 'http.write': {
         const ex = exchanges.get(id);
         if (!ex) return { value: { error: 'closed' } };
-        const chunk = msg.chunk as Uint8Array | undefined;
-        if (chunk && chunk.length) {
+        for (const chunk of (msg.chunks as Uint8Array[] | undefined) ?? []) {
           const err = await ex.write(chunk);
           if (err) return { value: { error: err } };
         }
@@ -71,7 +70,11 @@ export function hostOps(transport: Transport, ring: ByteRing): RpcHandler {
         return { value: { error: err } };
       }
       case 'http.close': {
-        exchanges.get(id)?.abort();
+        // The VM may have read the last byte before undici saw the end: give it a moment, so the
+        // connection stays reusable instead of being destroyed.
+        const ex = exchanges.get(id);
+        await ex?.settled(20);
+        ex?.abort();
         exchanges.delete(id);
         return { value: {} };
       }

@@ -23,7 +23,13 @@ export interface ResponseHead {
   headers: Uint8Array[];
 }
 
-export interface BodyRead { chunk?: Uint8Array; done: boolean; error?: string }
+export interface BodyRead {
+  chunk?: Uint8Array;
+  /** Lengths of undici's pieces inside `chunk` (for chunked bodies: the HTTP chunks). */
+  sizes?: number[];
+  done: boolean;
+  error?: string;
+}
 
 const PAUSE_ABOVE = 4 * 1024 * 1024;
 const RESUME_BELOW = 1024 * 1024;
@@ -158,7 +164,7 @@ export class HttpExchange {
     let off = 0;
     for (const p of parts) { chunk.set(p, off); off += p.length; }
     const done = this.chunks.length === 0 && (this.ended || this.failure !== null);
-    return { chunk, done: done && this.failure === null, error: undefined };
+    return { chunk, sizes: parts.map((p) => p.length), done: done && this.failure === null, error: undefined };
   }
 
   /** Switches the rest of the body to the shared ring; the VM then reads without round trips. */
@@ -172,12 +178,8 @@ export class HttpExchange {
   /** Moves queued chunks into the ring as space allows; polls while the VM is the slower side. */
   private pumpRing(): void {
     const ring = this.ring!;
-    while (this.chunks.length) {
-      const c = this.chunks[0]!;
-      const n = ring.write(c);
-      this.queued -= n;
-      if (n < c.length) { this.chunks[0] = c.subarray(n); break; }
-      this.chunks.shift();
+    while (this.chunks.length && ring.writeRecord(this.chunks[0]!)) {
+      this.queued -= this.chunks.shift()!.length;
     }
     if (this.paused && this.queued < RESUME_BELOW) { this.paused = false; this.controller?.resume(); }
     if (ring.filled() >= WAKE_AT || this.chunks.length) ring.signal();
@@ -196,6 +198,18 @@ export class HttpExchange {
   /** The error that ended a streamed body, for the VM to report. */
   error(): string | null {
     return this.failure;
+  }
+
+  /** Resolves once the response ended or failed, or after ms. */
+  settled(ms: number): Promise<void> {
+    if (this.ended || this.failure !== null) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      const check = (): void => {
+        if (this.ended || this.failure !== null) { clearTimeout(timer); resolve(); } else this.wake = check;
+      };
+      this.wake = check;
+    });
   }
 
   abort(): void {

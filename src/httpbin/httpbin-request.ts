@@ -63,8 +63,9 @@ export class HttpbinRequest {
   /**
    * httpbin `get_url`: `http://<Host><path>?<query>`, with the scheme taken
    * from X-Forwarded-Proto / X-Forwarded-Protocol / X-Forwarded-Ssl as httpbin
-   * does. Path and query are echoed as sent (see README: werkzeug would
-   * IRI-decode them).
+   * does. Path and query are echoed byte for byte as sent, where werkzeug
+   * would IRI-decode them (`%20` shown as a space): the raw form shows exactly
+   * what a Lua client put on the wire, which is what output comparisons need.
    */
   url(): string {
     const rest = this.host + this.rawPath + (this.rawQuery === '' ? '' : '?' + this.rawQuery);

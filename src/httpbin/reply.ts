@@ -55,7 +55,7 @@ export function jsonReply(value: JsonValue, extraHeaders: HeaderList = [], statu
 /** Flask `Response(body, status, headers=…)`: given headers first, then the default HTML Content-Type unless one was given. */
 export function plainReply(status: number, body: Buffer | string = '', headers: HeaderList = []): FixedReply {
   const hasType = headers.some(([name]) => name.toLowerCase() === 'content-type');
-  return fixedReply(status, hasType ? headers : [...headers, ['Content-Type', HTML_UTF8]], body);
+  return fixedReply(status, hasType ? [...headers] : [...headers, ['Content-Type', HTML_UTF8]], body);
 }
 
 // werkzeug 0.14's exception descriptions, as httpbin.org still serves them (note the double spaces).

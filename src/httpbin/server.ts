@@ -1,3 +1,23 @@
+/**
+ * A bundled httpbin.org for running httpbin-based Lua scripts offline, with
+ * httpbin's JSON shapes, status lines and headers. Deliberate differences,
+ * all for reproducible output or Node limits:
+ * - No Date header; `Server: luahttp-httpbin`.
+ * - /status with a list answers its first code, not a weighted random one;
+ *   codes outside 100..999 are 400 "Invalid status code".
+ * - /bytes and /stream-bytes without `?seed=` use seed 0 (with a seed they
+ *   match httpbin.org byte for byte); /stream-bytes is capped at 2 GiB, not
+ *   100 KiB, and repeats its first 100 KiB beyond that; chunk_size ≤ 1 MiB.
+ * - /uuid, /cache's ETag and Last-Modified, and gzip's MTIME are constants.
+ * - `url` echoes path and query as sent (werkzeug IRI-decodes them).
+ * - Malformed multipart is a 400 (werkzeug silently yields an empty form);
+ *   bodies over `maxBodyBytes` on echo routes are a 400 with Connection: close.
+ * - /html, /encoding/utf8, /forms/post, / and /image/png are our own
+ *   documents of the same type; /image (content negotiation), /digest-auth
+ *   and the other image formats are not provided (404).
+ * - /response-headers does not send Content-Length, Transfer-Encoding or
+ *   Connection taken from the query (they still appear in the JSON).
+ */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { BodyParseError } from './body-parsers.js';

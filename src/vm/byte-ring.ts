@@ -38,17 +38,36 @@ export class ByteRing {
     return this.data.length - ((Atomics.load(this.header, WRITE) - Atomics.load(this.header, READ)) | 0);
   }
 
-  /** Producer: copies as much of `bytes` as fits; returns how many bytes were taken. */
-  write(bytes: Uint8Array): number {
-    const n = Math.min(bytes.length, this.free());
-    if (n === 0) return 0;
+  /**
+   * Producer: appends one record (a 4-byte length, then the bytes) or nothing if it does not fit.
+   * Records keep undici's piece boundaries, which for chunked bodies are the HTTP chunks LuaSocket
+   * hands to the sink one by one.
+   */
+  writeRecord(bytes: Uint8Array): boolean {
+    if (this.free() < bytes.length + 4) return false;
     const w = Atomics.load(this.header, WRITE);
-    const at = (w >>> 0) % this.data.length;
-    const first = Math.min(n, this.data.length - at);
+    const len = new Uint8Array(4);
+    new DataView(len.buffer).setUint32(0, bytes.length, true);
+    this.copyIn(len, w);
+    this.copyIn(bytes, (w + 4) | 0);
+    Atomics.store(this.header, WRITE, (w + 4 + bytes.length) | 0);
+    return true;
+  }
+
+  private copyIn(bytes: Uint8Array, pos: number): void {
+    const at = (pos >>> 0) % this.data.length;
+    const first = Math.min(bytes.length, this.data.length - at);
     this.data.set(bytes.subarray(0, first), at);
-    if (first < n) this.data.set(bytes.subarray(first, n), 0);
-    Atomics.store(this.header, WRITE, (w + n) | 0);
-    return n;
+    if (first < bytes.length) this.data.set(bytes.subarray(first), 0);
+  }
+
+  private copyOut(pos: number, n: number): Uint8Array {
+    const out = new Uint8Array(n);
+    const at = (pos >>> 0) % this.data.length;
+    const first = Math.min(n, this.data.length - at);
+    out.set(this.data.subarray(at, at + first), 0);
+    if (first < n) out.set(this.data.subarray(0, n - first), first);
+    return out;
   }
 
   /** Producer: no more bytes will come (ended normally or failed). */
@@ -69,29 +88,25 @@ export class ByteRing {
     Atomics.notify(this.header, SEQ);
   }
 
-  /** Consumer: bytes ready to read, waiting up to timeoutMs for some; 0 with state() ≠ OPEN means the end. */
-  available(timeoutMs: number): number {
+  /**
+   * Consumer: the next record, waiting up to timeoutMs; null when none is ready (then state() tells
+   * whether the stream is still open).
+   */
+  readRecord(timeoutMs: number): Uint8Array | null {
     const seq = Atomics.load(this.header, SEQ);
     const r = Atomics.load(this.header, READ);
-    let w = Atomics.load(this.header, WRITE);
-    if (w === r && Atomics.load(this.header, STATE) === RING_OPEN) {
+    if (Atomics.load(this.header, WRITE) === r) {
+      if (Atomics.load(this.header, STATE) !== RING_OPEN) return null;
       Atomics.wait(this.header, SEQ, seq, timeoutMs);
-      w = Atomics.load(this.header, WRITE);
+      if (Atomics.load(this.header, WRITE) === r) return null;
     }
-    return (w - r) | 0;
+    const n = new DataView(this.copyOut(r, 4).buffer).getUint32(0, true);
+    const record = this.copyOut((r + 4) | 0, n);
+    Atomics.store(this.header, READ, (r + 4 + n) | 0);
+    return record;
   }
 
   state(): number {
     return Atomics.load(this.header, STATE);
-  }
-
-  /** Consumer: copies n available bytes to `target` (e.g. the wasm heap) at `offset`. */
-  readInto(target: Uint8Array, offset: number, n: number): void {
-    const r = Atomics.load(this.header, READ);
-    const at = (r >>> 0) % this.data.length;
-    const first = Math.min(n, this.data.length - at);
-    target.set(this.data.subarray(at, at + first), offset);
-    if (first < n) target.set(this.data.subarray(0, n - first), offset + first);
-    Atomics.store(this.header, READ, (r + n) | 0);
   }
 }

@@ -31,6 +31,18 @@ export function exchangeRaw(port: number, request: Buffer | string, headOnly = f
   });
 }
 
+/** Sends a GET and throws the response away as it arrives; resolves with the byte count when the server closes. */
+export function drain(port: number, target: string): Promise<number> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    let received = 0;
+    socket.on('data', (chunk) => (received += chunk.length));
+    socket.on('error', () => undefined);
+    socket.on('close', () => resolve(received));
+    socket.write(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`);
+  });
+}
+
 export interface RequestSpec {
   method?: string;
   headers?: Array<[string, string]>;
@@ -69,8 +81,9 @@ function parseResponse(raw: Buffer, headOnly: boolean): RawResponse {
     let pos = 0;
     for (;;) {
       const lineEnd = body.indexOf('\r\n', pos);
-      const size = parseInt(body.subarray(pos, lineEnd).toString('latin1'), 16);
-      if (size === 0) break;
+      const size = lineEnd === -1 ? 0 : parseInt(body.subarray(pos, lineEnd).toString('latin1'), 16);
+      // A missing or zero size ends the body (a cut-off stream parses as what arrived).
+      if (!(size > 0)) break;
       chunks.push(size);
       pieces.push(body.subarray(lineEnd + 2, lineEnd + 2 + size));
       pos = lineEnd + 2 + size + 2;

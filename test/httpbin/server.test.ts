@@ -5,7 +5,7 @@ import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runHttpbinCli } from '../../src/httpbin/main.js';
 import { startHttpbin, type HttpbinServer } from '../../src/httpbin/server.js';
-import { exchangeRaw, request } from './raw-http.js';
+import { drain, exchangeRaw, request } from './raw-http.js';
 
 const lines = (...parts: string[]): string => parts.join('\n') + '\n';
 
@@ -45,11 +45,7 @@ describe('startHttpbin', () => {
 
   it('close() cuts in-flight streams and delays short, leaving no timers behind', async () => {
     const own = await startHttpbin();
-    const pending = [
-      request(own.port, '/delay/10').catch((error: unknown) => error),
-      request(own.port, '/drip?numbytes=5&duration=10').catch((error: unknown) => error),
-      request(own.port, '/stream-bytes/2147483648').catch((error: unknown) => error),
-    ];
+    const pending = [drain(own.port, '/delay/10'), drain(own.port, '/drip?numbytes=5&duration=10'), drain(own.port, '/stream-bytes/2147483648')];
     await new Promise((resolve) => setTimeout(resolve, 100));
     const started = performance.now();
     await own.close();

@@ -38,7 +38,7 @@ for test in "$here"/*.lua; do
     failed=1
   elif ! diff -u "$work/$name.system" "$work/$name.ours" >"$work/$name.diff"; then
     echo "FAIL $name: outputs differ ($(grep -c '^[-+][^-+]' "$work/$name.diff") lines)"
-    head -n 40 "$work/$name.diff" | sed 's/^/    /'
+    head -n 40 "$work/$name.diff" | cut -c1-300 | sed "s/^/    /"
     failed=1
   else
     echo "ok   $name: ${cases:-?} cases identical"

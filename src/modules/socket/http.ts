@@ -19,20 +19,16 @@ interface ClientExchange {
   started: boolean;
   pending: Uint8Array[];
   pendingLen: number;
-  body: Uint8Array;
-  offset: number;
+  /** Received body pieces not yet handed to Lua (undici's pieces: HTTP chunks for chunked bodies). */
+  pieces: Uint8Array[];
+  buffered: number;
+  /** The host has delivered the whole body (pieces may still hold some of it). */
   done: boolean;
   error: string | null;
   /** The rest of the body streams through the shared ring (large bodies). */
   streaming: boolean;
-}
-
-function concat(parts: Uint8Array[], total: number): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(total);
-  let off = 0;
-  for (const p of parts) { out.set(p, off); off += p.length; }
-  return out;
+  /** Body bytes left under Content-Length framing (LuaSocket's "by-length" source). */
+  remaining: number | null;
 }
 
 const latin1 = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.length).toString('latin1');
@@ -60,18 +56,39 @@ function undiciHeaders(flat: string[]): string[] {
 export function httpCore(api: LuaApi, rpc: () => SyncRpcClient, ring: ByteRing): Record<string, LuaCFunction> {
   const exchanges = new Map<number, ClientExchange>();
   let nextId = 1;
-  const staging = api.m._malloc(BLOCKSIZE);
+  const fail = (L: number, msg: string): number => {
+    api.pushNil(L);
+    api.pushText(L, msg);
+    return 2;
+  };
 
-  /** Next chunk from the ring straight onto the Lua stack; false at the end of the body. */
-  const receiveStreamed = (L: number, id: number, ex: ClientExchange): boolean => {
+  /** Sends the gathered body chunks (each stays one HTTP chunk, as LuaSocket sends them). */
+  const flush = (id: number, ex: ClientExchange, end: boolean): HeadAndBody | { error?: string } => {
+    const chunks = ex.pending;
+    ex.pending = [];
+    ex.pendingLen = 0;
+    const transfer = chunks.map((c) => c.buffer as ArrayBuffer);
+    if (!ex.started) {
+      ex.started = true;
+      if (!ex.req.hasBody) return rpc().call({ op: 'http.start', id, req: ex.req });
+      const r = rpc().call<{ error?: string }>({ op: 'http.start', id, req: ex.req });
+      if (r.error) return r;
+    }
+    return rpc().call({ op: 'http.write', id, chunks, end }, transfer);
+  };
+
+  /** Adds the next received piece(s); false when nothing more will come (done or error). */
+  const fill = (id: number, ex: ClientExchange): boolean => {
     for (;;) {
-      const n = ring.available(1000);
-      if (n > 0) {
-        const take = Math.min(n, BLOCKSIZE);
-        ring.readInto(api.m.HEAPU8, staging, take);
-        api.pushHeapBytes(L, staging, take);
-        return true;
+      if (ex.error || ex.done) return false;
+      if (!ex.streaming) {
+        // The first batch did not hold the whole body: stream the rest through shared memory.
+        const r = rpc().call<{ error?: string }>({ op: 'http.stream', id });
+        if (r.error) { ex.error = r.error; return false; }
+        ex.streaming = true;
       }
+      const record = ring.readRecord(1000);
+      if (record) { addPiece(ex, record); return true; }
       const state = ring.state();
       if (state === RING_ENDED) { ex.done = true; return false; }
       if (state !== RING_OPEN) {
@@ -82,32 +99,46 @@ export function httpCore(api: LuaApi, rpc: () => SyncRpcClient, ring: ByteRing):
     }
   };
 
-  const fail = (L: number, msg: string): number => {
-    api.pushNil(L);
-    api.pushText(L, msg);
-    return 2;
+  const addPiece = (ex: ClientExchange, piece: Uint8Array): void => {
+    if (piece.length === 0) return;
+    ex.pieces.push(piece);
+    ex.buffered += piece.length;
   };
 
-  const flush = (id: number, ex: ClientExchange, end: boolean): HeadAndBody | { error?: string } => {
-    const chunk = ex.pendingLen ? concat(ex.pending, ex.pendingLen) : undefined;
-    ex.pending = [];
-    ex.pendingLen = 0;
-    const transfer = chunk ? [chunk.buffer as ArrayBuffer] : [];
-    if (!ex.started) {
-      ex.started = true;
-      if (!ex.req.hasBody) return rpc().call({ op: 'http.start', id, req: ex.req }, transfer);
-      const r = rpc().call<{ error?: string }>({ op: 'http.start', id, req: ex.req });
-      if (r.error) return r;
-    }
-    return rpc().call({ op: 'http.write', id, chunk, end }, chunk ? [chunk.buffer as ArrayBuffer] : []);
-  };
-
-  const takeBody = (ex: ClientExchange, r: BodyRead | undefined): void => {
+  const takeBatch = (ex: ClientExchange, r: BodyRead | undefined): void => {
     if (!r) return;
-    ex.body = r.chunk ?? new Uint8Array(0);
-    ex.offset = 0;
+    let off = 0;
+    for (const n of r.sizes ?? []) { addPiece(ex, r.chunk!.subarray(off, off + n)); off += n; }
     if (r.error) ex.error = r.error;
     ex.done = r.done;
+  };
+
+  /** Pushes the next n buffered bytes as one Lua string. */
+  const pushTake = (L: number, ex: ClientExchange, n: number): void => {
+    const first = ex.pieces[0]!;
+    if (first.length >= n) {
+      api.pushBytes(L, first.subarray(0, n));
+      if (first.length === n) ex.pieces.shift(); else ex.pieces[0] = first.subarray(n);
+    } else {
+      const out = new Uint8Array(n);
+      let off = 0;
+      while (off < n) {
+        const p = ex.pieces[0]!;
+        const k = Math.min(p.length, n - off);
+        out.set(p.subarray(0, k), off);
+        off += k;
+        if (k === p.length) ex.pieces.shift(); else ex.pieces[0] = p.subarray(k);
+      }
+      api.pushBytes(L, out);
+    }
+    ex.buffered -= n;
+  };
+
+  const finishBody = (L: number, id: number, ex: ClientExchange, err: string | null): number => {
+    exchanges.delete(id);
+    if (err) return fail(L, err);
+    api.pushNil(L);
+    return 1;
   };
 
   return {
@@ -130,7 +161,7 @@ export function httpCore(api: LuaApi, rpc: () => SyncRpcClient, ring: ByteRing):
         timeoutMs: timeout < 0 ? null : timeout * 1000,
       };
       const id = nextId++;
-      exchanges.set(id, { req, started: false, pending: [], pendingLen: 0, body: new Uint8Array(0), offset: 0, done: false, error: null, streaming: false });
+      exchanges.set(id, { req, started: false, pending: [], pendingLen: 0, pieces: [], buffered: 0, done: false, error: null, streaming: false, remaining: null });
       api.pushInteger(L, id);
       return 1;
     },
@@ -155,7 +186,7 @@ export function httpCore(api: LuaApi, rpc: () => SyncRpcClient, ring: ByteRing):
       if (!ex) return fail(L, 'closed');
       const r = flush(id, ex, true) as HeadAndBody;
       if (r.error || !r.head) { exchanges.delete(id); return fail(L, r.error ?? 'closed'); }
-      takeBody(ex, r.body);
+      takeBatch(ex, r.body);
       api.pushInteger(L, r.head.status);
       api.pushText(L, r.head.statusText);
       const hs = r.head.headers;
@@ -163,25 +194,35 @@ export function httpCore(api: LuaApi, rpc: () => SyncRpcClient, ring: ByteRing):
       hs.forEach((h, i) => { api.pushBytes(L, h); api.m._lua_rawseti(L, -2, BigInt(i + 1)); });
       return 3;
     },
-    /** receive(h) → chunk | nil (end) | nil, err — chunks of at most BLOCKSIZE bytes. */
+    /**
+     * receive(h, mode [, length]) → chunk | nil (end) | nil, err, with LuaSocket's socket sources:
+     * "length" gives BLOCKSIZE pieces of a Content-Length body and drops a partial last piece on
+     * error; "close" gives BLOCKSIZE pieces until the end; "chunked" gives one piece per HTTP chunk.
+     */
     receive(L) {
       const id = api.toInteger(L, 1);
       const ex = exchanges.get(id);
       if (!ex) return fail(L, 'closed');
-      while (ex.offset >= ex.body.length) {
-        if (ex.error) { exchanges.delete(id); return fail(L, ex.error); }
-        if (ex.done) { exchanges.delete(id); api.pushNil(L); return 1; }
-        if (ex.streaming) {
-          if (receiveStreamed(L, id, ex)) return 1;
-          continue;
-        }
-        // The first batch did not hold the whole body: stream the rest through shared memory.
-        const r = rpc().call<{ error?: string }>({ op: 'http.stream', id });
-        if (r.error) ex.error = r.error; else ex.streaming = true;
+      const mode = api.toText(L, 2);
+      if (mode === 'chunked') {
+        if (ex.buffered === 0 && !fill(id, ex)) return finishBody(L, id, ex, ex.error);
+        pushTake(L, ex, ex.pieces[0]!.length);
+        return 1;
       }
-      const end = Math.min(ex.body.length, ex.offset + BLOCKSIZE);
-      api.pushBytes(L, ex.body.subarray(ex.offset, end));
-      ex.offset = end;
+      let want = BLOCKSIZE;
+      if (mode === 'length') {
+        ex.remaining ??= api.toInteger(L, 3);
+        if (ex.remaining <= 0) return finishBody(L, id, ex, null);
+        want = Math.min(BLOCKSIZE, ex.remaining);
+      }
+      while (ex.buffered < want) {
+        if (fill(id, ex)) continue;
+        if (mode === 'length') return finishBody(L, id, ex, ex.error ?? 'closed');
+        if (ex.buffered === 0 || (ex.error && ex.error !== 'closed')) return finishBody(L, id, ex, ex.error);
+        want = ex.buffered;
+      }
+      pushTake(L, ex, want);
+      if (ex.remaining !== null) ex.remaining -= want;
       return 1;
     },
     /** close(h): abandons an unfinished exchange (the host aborts it). */
