@@ -28,9 +28,9 @@ os.getenv = function(name)
   if type(name) ~= "string" then error(sformat("bad argument #1 to 'getenv' (string expected, got %s)", name == nil and "no value" or type(name)), 2) end
   return sys.getenv(name)
 end
-os.exit = function(code)
+os.exit = function(code, close)
   if code == nil or code == true then code = 0 elseif code == false then code = 1 end
-  return sys.exit(code)
+  return sys.exit(code, close)
 end
 os.remove = function(name) return sys.remove(name) end
 os.rename = function(a, b) return sys.rename(a, b) end

@@ -46,7 +46,9 @@ export async function main(args: string[]): Promise<void> {
   if (looksNetworked(o)) host.start();
 
   let vm: LuaVm | undefined;
-  const exit = (code: number): never => {
+  const exit = (code: number, closeState = false): never => {
+    // As C Lua's os.exit(code, true): lua_close runs __gc and pending __close, then the process ends.
+    if (closeState) vm?.close();
     vm?.files.flushAll();
     process.exit(code);
   };

@@ -23,28 +23,29 @@ const BY_CODE: Record<string, string> = {
   UND_ERR_SOCKET: 'closed',
   UND_ERR_CLOSED: 'closed',
   UND_ERR_RES_CONTENT_LENGTH_MISMATCH: 'closed',
-  HPE_INVALID_CHUNK_SIZE: 'invalid chunk size',
-  // LuaSocket 3.1.0 spells it this way; scripts may match on it.
-  HPE_INVALID_HEADER_TOKEN: 'malformed reponse headers',
-  HPE_CR_EXPECTED: 'malformed reponse headers',
-  HPE_LF_EXPECTED: 'malformed reponse headers',
-  HPE_UNEXPECTED_SPACE: 'malformed reponse headers',
   EHOSTUNREACH: 'No route to host',
   ENETUNREACH: 'Network is unreachable',
 };
 
-/** Status-line garbage and HTTP/0.9 are accepted by LuaSocket but refused by llhttp: say so plainly. */
-const REFUSED_BY_PARSER: Record<string, string> = {
-  HPE_INVALID_CONSTANT: 'invalid response (not HTTP/1.x; HTTP/0.9 is not supported by luahttp)',
-  HPE_INVALID_VERSION: 'invalid response (bad HTTP version in status line)',
-  HPE_INVALID_STATUS: 'invalid response (bad status line)',
-};
+/**
+ * undici's HTTPParserError carries no usable code (it looks the llhttp error number up in a table keyed
+ * by name), only llhttp's reason in the message: "Response does not match the HTTP/1.1 protocol (…)".
+ */
+const BY_PARSER_REASON: [RegExp, string][] = [
+  [/chunk size|chunk extension/i, 'invalid chunk size'],
+  [/Expected HTTP\/|Invalid (HTTP )?version|Invalid status|Invalid response status|Missing expected CR after response line/i,
+    'invalid response (not HTTP/1.x; HTTP/0.9 is not supported by luahttp)'],
+  // LuaSocket 3.1.0 spells it this way; scripts may match on it.
+  [/header/i, 'malformed reponse headers'],
+];
 
 export function luaSocketError(e: unknown): string {
-  const err = e as { code?: string; message?: string; cause?: unknown; errors?: unknown[] };
+  const err = e as { code?: string; message?: string; cause?: unknown; errors?: unknown[]; name?: string };
   if (err?.code && BY_CODE[err.code]) return BY_CODE[err.code]!;
-  if (err?.code && REFUSED_BY_PARSER[err.code]) return REFUSED_BY_PARSER[err.code]!;
-  if (err?.code?.startsWith('HPE_')) return `invalid response (${err.message ?? err.code})`;
+  if (err?.name === 'HTTPParserError' || err?.message?.startsWith('Response does not match the HTTP/1.1 protocol')) {
+    for (const [re, msg] of BY_PARSER_REASON) if (re.test(err.message ?? '')) return msg;
+    return `invalid response (${err.message})`;
+  }
   // AggregateError from happy-eyeballs connects: the first member speaks for all.
   if (Array.isArray(err?.errors) && err.errors.length) return luaSocketError(err.errors[0]);
   if (err?.cause) return luaSocketError(err.cause);

@@ -23,7 +23,7 @@ export interface LuaVmOptions {
   /** Shared memory the host streams large response bodies into. */
   ring: ByteRing;
   /** Ends the program (CLI) or the run (embedding). Never returns. */
-  exit: (code: number) => never;
+  exit: (code: number, closeState: boolean) => never;
   /** `lua -E`: ignore LUA_PATH, LUA_CPATH and LUA_INIT. */
   noEnv?: boolean;
 }

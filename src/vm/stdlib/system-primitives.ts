@@ -10,8 +10,9 @@ import { FileTable, LuaFile } from './file-table.js';
 import { isSystemError, systemError } from './os-errors.js';
 
 export interface SystemHooks {
-  /** Ends the script with an exit status (the CLI exits the process). Never returns. */
-  exit(code: number): never;
+  /** Ends the script with an exit status (the CLI exits the process); `close` = os.exit's 2nd argument:
+   *  close the Lua state first, running __gc and pending __close. Never returns. */
+  exit(code: number, close: boolean): never;
 }
 
 function shellStatus(r: ReturnType<typeof spawnSync>): [boolean, string, number] {
@@ -205,7 +206,7 @@ export function systemPrimitives(api: LuaApi, files: FileTable, hooks: SystemHoo
     },
     exit(L) {
       files.flushAll();
-      return hooks.exit(api.toInteger(L, 1));
+      return hooks.exit(api.toInteger(L, 1), api.toBoolean(L, 2));
     },
     execute(L) {
       if (api.type(L, 1) <= LuaType.Nil) { api.pushBoolean(L, true); return 1; }

@@ -104,6 +104,21 @@ function H.expect_source(modname, fn)
   end
 end
 
+-- Same check for a module without functions: the file package.path resolves.
+function H.expect_file(modname)
+  local path = package.searchpath(modname, package.path) or "?"
+  local ok
+  if H.ours then
+    ok = path:sub(1, #H.root + 5) == H.root .. "/lua/"
+  else
+    ok = path:sub(1, 15) == "/usr/share/lua/"
+  end
+  if not ok then
+    io.stderr:write("implementation check failed for ", modname, ": ", path, "\n")
+    os.exit(3)
+  end
+end
+
 function H.finish()
   io.write("CASES ", cases, "\n")
 end

@@ -1,3 +1,5 @@
+-- DELIBERATE DIFFERENCE (wire only): as headers-custom-capture.lua, undici writes `host` and
+-- `content-length` in lower case and keeps the connection alive; the body and values are LuaSocket's.
 -- Simple form with a body: POST, content-type x-www-form-urlencoded, content-length = #body.
 local http = require("socket.http")
 local body, code, headers, status = http.request(arg[1] .. "/post", "a=1&b=two+words&c=%26")

@@ -1,3 +1,8 @@
+-- DELIBERATE DIFFERENCE (wire only). LuaSocket writes every request header itself; luahttp's
+-- transport is undici, which writes `host`, `content-length` and `transfer-encoding` in lower case,
+-- keeps the connection alive (`connection: keep-alive`, no `TE`) and orders headers its own way.
+-- Header names are case-insensitive in HTTP, so servers see the same request. What the script
+-- itself gets back (codes, headers, bodies) is LuaSocket's.
 -- Request headers on the wire: user keys are lowercased and override defaults (User-Agent, Host);
 -- known names are re-capitalised (socket.headers.canonic), unknown ones go out lowercase; numbers
 -- are concatenated.

@@ -1,3 +1,6 @@
+-- DELIBERATE DIFFERENCE (wire only): the body is chunked exactly when LuaSocket chunks it, one HTTP
+-- chunk per source chunk as LuaSocket does, but undici writes chunk sizes in lower-case hex
+-- (`12c` where LuaSocket writes `12C`) and the framing headers in lower case. Servers decode both alike.
 -- A source without content-length makes LuaSocket send Transfer-Encoding: chunked, one chunk per
 -- source chunk, uppercase hex sizes, terminated by 0 CRLF CRLF. Printed from the raw capture.
 local http = require("socket.http")
