@@ -5,9 +5,9 @@
 local ltn12 = require("ltn12")
 local mime = require("mime.core")
 
+-- ltn12.filter.cycle and the mime.core functions are looked up each time a filter is made,
+-- as in LuaSocket, so scripts that replace them see their replacement used.
 local error, tostring, type = error, tostring, type
-
--- ltn12.filter.cycle is looked up at every call, as LuaSocket does.
 
 -- Tables of filter factories, open to scripts that register their own encodings.
 local encodet, decodet, wrapt = {}, {}, {}

@@ -2,6 +2,8 @@
 -- `require "socket" == require "socket.core"` holds as in LuaSocket.
 local core = require("luahttp.core.socket")
 local helpers = require("luahttp.socket.helpers")
+-- Forget the helpers' own module name, so error messages name `socket.skip`, not the helper module.
+package.loaded["luahttp.socket.helpers"] = nil
 local socket = {}
 for k, v in pairs(core) do socket[k] = v end
 for k, v in pairs(helpers) do socket[k] = v end

@@ -1,6 +1,6 @@
 // Entry of the I/O host thread used by the CLI: the VM keeps the main thread (measured faster to
 // start, ref/startup.md), and this worker runs undici (and `--httpbin`) on its own event loop.
-import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { workerData, type MessagePort } from 'node:worker_threads';
 import { parseConnectTo, type ConnectToRule } from './connect-to.js';
 import { hostOps } from './host-ops.js';
 import { reportHostDeath, serveRpc } from './rpc-server.js';
@@ -34,8 +34,9 @@ async function main(): Promise<void> {
       rules.push({ ...parseConnectTo(`${host}:443:127.0.0.1:${server.port}`), plaintext: true });
     }
   }
-  serveRpc(data.port, data.flag, hostOps(new Transport({ connectTo: rules }), new ByteRing(data.ring)));
-  parentPort?.postMessage('ready');
+  const transport = new Transport({ connectTo: rules });
+  serveRpc(data.port, data.flag, hostOps(transport, new ByteRing(data.ring)));
+  setImmediate(() => transport.warm());
 }
 
 main().catch((e) => {

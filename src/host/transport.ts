@@ -1,6 +1,8 @@
 // The one transport every protocol module reaches the network through: undici agents (keep-alive
 // pools), with host mapping applied where connections are made, so no module can bypass it.
 import { createRequire } from 'node:module';
+import v8 from 'node:v8';
+import { DEFAULT_WASM_TIERING_BUDGET } from '../vm/lua-api.js';
 import type { Dispatcher } from 'undici';
 import { resolveConnectTo, type ConnectToRule } from './connect-to.js';
 
@@ -19,11 +21,37 @@ interface UndiciParts {
 }
 let undiciParts: UndiciParts | undefined;
 function undici(): UndiciParts {
-  undiciParts ??= {
-    Agent: require('undici/lib/dispatcher/agent'),
-    buildConnector: require('undici/lib/core/connect'),
-  };
+  if (!undiciParts) {
+    undiciParts = {
+      Agent: require('undici/lib/dispatcher/agent'),
+      buildConnector: require('undici/lib/core/connect'),
+    };
+    raiseTieringBudgetForLlhttp();
+  }
   return undiciParts;
+}
+
+/**
+ * llhttp's parser has one 33 KB function; the first response uses up its tiering budget and the
+ * TurboFan compile that follows (130–200 ms) delays process exit (ref/startup.md §0.2). The budget is
+ * fixed when the module is compiled, so raise it only while undici builds that one large module.
+ */
+function raiseTieringBudgetForLlhttp(): void {
+  type ModuleCtor = new (bytes: Uint8Array) => object;
+  const wasm = (globalThis as unknown as { WebAssembly: { Module: ModuleCtor } }).WebAssembly;
+  const Original = wasm.Module;
+  const Patched = function Module(bytes: Uint8Array) {
+    if (bytes.byteLength < 16384) return new Original(bytes);
+    wasm.Module = Original;
+    v8.setFlagsFromString(`--wasm-tiering-budget=${DEFAULT_WASM_TIERING_BUDGET * 100}`);
+    try {
+      return new Original(bytes);
+    } finally {
+      v8.setFlagsFromString(`--wasm-tiering-budget=${DEFAULT_WASM_TIERING_BUDGET}`);
+    }
+  } as unknown as ModuleCtor;
+  Patched.prototype = Original.prototype;
+  wasm.Module = Patched;
 }
 
 export class Transport {
@@ -50,6 +78,11 @@ export class Transport {
       this.agents.set(connectTimeoutMs, agent);
     }
     return agent;
+  }
+
+  /** Loads undici ahead of the first request (the host is idle while the VM boots). */
+  warm(): void {
+    undici();
   }
 
   async close(): Promise<void> {

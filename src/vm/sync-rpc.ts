@@ -2,13 +2,15 @@
 // Atomics.wait until it answers (22–25 µs a round trip, ref/wasmoon.md §3). The host runs undici on an
 // event loop the VM never blocks.
 import { receiveMessageOnPort, type MessagePort, type Transferable } from 'node:worker_threads';
+import { LuaScriptError } from './lua-api.js';
 
 /** Cell states in the shared flag. */
 export const RPC_PENDING = 0;
 export const RPC_ANSWERED = 1;
 export const RPC_HOST_DIED = 2;
 
-export class HostDiedError extends Error {}
+/** Reaches the script as a Lua error (not a JS stack): the host thread is gone, nothing can be retried. */
+export class HostDiedError extends LuaScriptError {}
 
 export class SyncRpcClient {
   constructor(private readonly port: MessagePort, private readonly flag: Int32Array) {}

@@ -50,9 +50,20 @@ export class LuaFile {
   /** For popen'd handles: what close() reports. */
   onClose?: () => unknown[];
 
+  /** What the fopen mode allows: stdio refuses the other direction at once with EBADF. */
+  readable = true;
+  writable = true;
+
   constructor(readonly fd: number, readonly standard: boolean, positional: boolean, bufferMode: BufferMode = 'full') {
     this.pos = positional ? 0 : null;
     this.bufferMode = bufferMode;
+  }
+
+  private check(allowed: boolean): void {
+    if (allowed) return;
+    const err = new Error('Bad file descriptor') as NodeJS.ErrnoException;
+    err.code = 'EBADF';
+    throw err;
   }
 
   private unread(): number {
@@ -60,6 +71,7 @@ export class LuaFile {
   }
 
   private fill(): boolean {
+    this.check(this.readable);
     this.flush();
     const chunk = Buffer.allocUnsafe(READ_CHUNK);
     const n = readSyncRetry(this.fd, chunk, this.pos);
@@ -130,6 +142,7 @@ export class LuaFile {
   }
 
   write(data: Uint8Array): void {
+    this.check(this.writable);
     if (this.unread() > 0 && this.pos !== null) this.pos -= this.unread();
     this.rbuf = Buffer.alloc(0);
     this.roff = 0;
@@ -186,9 +199,14 @@ export class FileTable {
   private nextId = 3;
 
   constructor() {
-    this.files.set(0, new LuaFile(0, true, false));
-    this.files.set(1, new LuaFile(1, true, false, tty.isatty(1) ? 'line' : 'full'));
-    this.files.set(2, new LuaFile(2, true, false, 'no'));
+    const stdin = new LuaFile(0, true, false);
+    stdin.writable = false;
+    const stdout = new LuaFile(1, true, false, tty.isatty(1) ? 'line' : 'full');
+    const stderr = new LuaFile(2, true, false, 'no');
+    stdout.readable = stderr.readable = false;
+    this.files.set(0, stdin);
+    this.files.set(1, stdout);
+    this.files.set(2, stderr);
   }
 
   get(id: number): LuaFile {
@@ -201,7 +219,10 @@ export class FileTable {
   open(path: Buffer, mode: string): number {
     const flags = mode.replace(/b/g, '');
     const fd = fs.openSync(path, flags, 0o666);
-    return this.add(new LuaFile(fd, false, isRegularFile(fd)));
+    const file = new LuaFile(fd, false, isRegularFile(fd));
+    file.readable = flags.startsWith('r') || flags.includes('+');
+    file.writable = !flags.startsWith('r') || flags.includes('+');
+    return this.add(file);
   }
 
   add(file: LuaFile): number {

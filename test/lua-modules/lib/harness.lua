@@ -65,6 +65,10 @@ function H.normalize(msg)
   local ours = H.root:gsub("%p", "%%%0") .. "/lua/"
   msg = msg:gsub("^" .. sys .. "([%w_/]+)%.lua:%d+:", "<%1.lua>:")
   msg = msg:gsub("^" .. ours .. "([%w_/]+)%.lua:%d+:", "<%1.lua>:")
+  -- lauxlib names a function reached through pcall after a package.loaded key; "mime" and
+  -- "mime.core" (and "socket"/"socket.core") hold the same table and the traversal order
+  -- follows the per-process string hash seed, so LuaSocket itself alternates between them
+  msg = msg:gsub("'mime%.core%.", "'mime."):gsub("'socket%.core%.", "'socket.")
   return msg
 end
 
