@@ -21,7 +21,7 @@ export class HostLink {
   start(): void {
     if (this.worker) return;
     const { port1, port2 } = new MessageChannel();
-    const flag = new Int32Array(new SharedArrayBuffer(4));
+    const flag = new Int32Array(new SharedArrayBuffer(8));
     this.worker = new Worker(new URL('../host/host-worker.js', import.meta.url), {
       workerData: { port: port2, flag, ring: { header: this.ring.header, data: this.ring.data }, connectTo: this.options.connectTo, httpbin: this.options.httpbin },
       transferList: [port2],

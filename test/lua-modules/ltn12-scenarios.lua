@@ -405,7 +405,11 @@ do
   case("file sink write", r.n .. " " .. show(r[1] == fh))
   check("file sink empty", function() return select("#", snk("")) end)
   check("file sink end", snk, nil)
-  check("file sink after close", snk, "more")
+  -- Compared without its position: liolib raises this from C with the caller's position even
+  -- though ltn12 reached `handle:write` by a tail call (a C callee keeps the caller's frame);
+  -- luahttp's io is Lua code, and a Lua tail call drops the caller's frame, so luahttp has no
+  -- position to report. Only that prefix is removed; the rest must match (see README).
+  case("file sink after close", (H.run(snk, "more"):gsub('^(error ")<ltn12%.lua>: ', "%1")))
   local rf = assert(io.open(tmp, "rb"))
   case("file sink content", show(rf:read("a")))
   rf:close()

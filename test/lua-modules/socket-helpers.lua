@@ -1,10 +1,13 @@
 -- skip / newtry / try / protect: LuaSocket's C core (system run) against
 -- lua/socket/helpers.lua (our run), merged into the socket.core table the way luahttp's JS
 -- socket.core merges them, so lauxlib-style names ('socket.skip') come out the same.
+-- Under luahttp, socket.core already holds them (lua/runtime/socket-core.lua).
 local H = require("harness")
 local socket = require("socket")
 local core = require("socket.core")
-if H.ours then
+if H.luahttp() then
+  H.expect_source("socket.core", core.protect)
+elseif H.ours then
   local helpers = require("socket.helpers")
   package.loaded["socket.helpers"] = nil
   for k, v in pairs(helpers) do core[k] = v end
