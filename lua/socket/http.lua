@@ -213,7 +213,8 @@ function trequest(reqt)
     -- LuaSocket's body framing decides how the sink is fed (socket.source's three modes).
     local length = tonumber(headers["content-length"])
     local te = headers["transfer-encoding"]
-    local mode = (te and te ~= "identity") and "chunked" or (length and "length" or "close")
+    -- 1 = by-length, 2 = until-closed, 3 = http-chunked (the numbers core.receive expects)
+    local mode = (te and te ~= "identity") and 3 or (length and 1 or 2)
     local receive = core.receive
     try(ltn12.pump.all(function() return receive(h, mode, length) end, nreqt.sink or ltn12.sink.null(), step))
   end

@@ -33,8 +33,6 @@ export interface BodyRead {
 
 const PAUSE_ABOVE = 4 * 1024 * 1024;
 const RESUME_BELOW = 1024 * 1024;
-/** Wake the VM once this much is ready (or within 1 ms): one wake-up per 64 KiB chunk halved the throughput. */
-const WAKE_AT = 512 * 1024;
 
 interface Controller { pause(): void; resume(): void; abort(reason: Error): void; rawHeaders?: Buffer[] }
 
@@ -53,9 +51,8 @@ export class HttpExchange {
   private bodyTaken: (() => void) | null = null;
   /** Once the VM asks to stream, body bytes go straight into shared memory (see ByteRing). */
   private ring: ByteRing | null = null;
-  private ringPoll: NodeJS.Timeout | null = null;
+  private ringWaiting = false;
   private ringFinished: (() => void) | null = null;
-  private wakeTimer: NodeJS.Timeout | null = null;
 
   constructor(req: ExchangeRequest, dispatcher: Dispatcher) {
     const timeout = req.timeoutMs === null ? 0 : Math.max(1, req.timeoutMs);
@@ -182,16 +179,20 @@ export class HttpExchange {
       this.queued -= this.chunks.shift()!.length;
     }
     if (this.paused && this.queued < RESUME_BELOW) { this.paused = false; this.controller?.resume(); }
-    if (ring.filled() >= WAKE_AT || this.chunks.length) ring.signal();
-    else if (!this.wakeTimer) this.wakeTimer = setTimeout(() => { this.wakeTimer = null; ring.signal(); }, 1);
+    ring.signal();
     if (this.chunks.length === 0) {
       if (this.failure !== null || this.ended) {
         ring.finish(this.failure !== null ? RING_FAILED : RING_ENDED);
         this.ring = null;
         this.ringFinished?.();
       }
-    } else if (!this.ringPoll) {
-      this.ringPoll = setTimeout(() => { this.ringPoll = null; if (this.ring) this.pumpRing(); }, 1);
+    } else if (!this.ringWaiting) {
+      // The ring is full: continue as soon as the VM frees room for the next piece.
+      this.ringWaiting = true;
+      void ring.waitForSpace(this.chunks[0]!.length + 4, 1000).then(() => {
+        this.ringWaiting = false;
+        if (this.ring) this.pumpRing();
+      });
     }
   }
 

@@ -6,6 +6,10 @@ const READ = 1;
 const STATE = 2;
 /** Bumped on every write and on finish: the one cell the consumer sleeps on, so no wake-up is lost. */
 const SEQ = 3;
+/** The producer's wake-up cell: bumped by the consumer when it frees space while the producer waits. */
+const SPACE_SEQ = 4;
+const PRODUCER_WAITING = 5;
+const CONSUMER_WAITING = 6;
 
 export const RING_OPEN = 0;
 export const RING_ENDED = 1;
@@ -81,29 +85,68 @@ export class ByteRing {
     return this.data.length - this.free();
   }
 
-  /** Producer: wakes the consumer. Written bytes are visible at once; waking per chunk costs a futex
-   *  round per 64 KiB, so the producer decides when a wake-up is worth it. */
+  /** Producer: wakes the consumer if it sleeps (a futex wake-up costs tens of µs; skip it otherwise). */
   signal(): void {
     Atomics.add(this.header, SEQ, 1);
-    Atomics.notify(this.header, SEQ);
+    if (Atomics.load(this.header, CONSUMER_WAITING)) Atomics.notify(this.header, SEQ);
   }
+
+  /** Consumer side: where the next unclaimed record starts, and the sizes of claimed ones. */
+  private claim = 0;
+  private readonly claimed: number[] = [];
 
   /**
    * Consumer: the next record, waiting up to timeoutMs; null when none is ready (then state() tells
-   * whether the stream is still open).
+   * whether the stream is still open). The bytes are a view into the ring (no copy) unless the record
+   * wraps around its end; they stay valid until release() is called for the record.
    */
-  readRecord(timeoutMs: number): Uint8Array | null {
+  claimRecord(timeoutMs: number): Uint8Array | null {
+    if (this.claimed.length === 0) this.claim = Atomics.load(this.header, READ);
     const seq = Atomics.load(this.header, SEQ);
-    const r = Atomics.load(this.header, READ);
-    if (Atomics.load(this.header, WRITE) === r) {
+    if (Atomics.load(this.header, WRITE) === this.claim) {
       if (Atomics.load(this.header, STATE) !== RING_OPEN) return null;
+      Atomics.store(this.header, CONSUMER_WAITING, 1);
       Atomics.wait(this.header, SEQ, seq, timeoutMs);
-      if (Atomics.load(this.header, WRITE) === r) return null;
+      Atomics.store(this.header, CONSUMER_WAITING, 0);
+      if (Atomics.load(this.header, WRITE) === this.claim) return null;
     }
-    const n = new DataView(this.copyOut(r, 4).buffer).getUint32(0, true);
-    const record = this.copyOut((r + 4) | 0, n);
-    Atomics.store(this.header, READ, (r + 4 + n) | 0);
+    const n = new DataView(this.copyOut(this.claim, 4).buffer).getUint32(0, true);
+    const at = ((this.claim + 4) >>> 0) % this.data.length;
+    const record = at + n <= this.data.length ? this.data.subarray(at, at + n) : this.copyOut((this.claim + 4) | 0, n);
+    this.claim = (this.claim + 4 + n) | 0;
+    this.claimed.push(n);
     return record;
+  }
+
+  /** Consumer: gives the oldest claimed record's space back to the producer. */
+  release(): void {
+    const n = this.claimed.shift()!;
+    Atomics.store(this.header, READ, (Atomics.load(this.header, READ) + 4 + n) | 0);
+    if (Atomics.load(this.header, PRODUCER_WAITING)) {
+      Atomics.add(this.header, SPACE_SEQ, 1);
+      Atomics.notify(this.header, SPACE_SEQ);
+    }
+  }
+
+  /**
+   * Producer (on an event loop): resolves when the consumer has freed at least `bytes`, or after
+   * timeoutMs. Atomics.waitAsync keeps the loop free; polling with a timer left both sides idle.
+   */
+  async waitForSpace(bytes: number, timeoutMs: number): Promise<void> {
+    Atomics.store(this.header, PRODUCER_WAITING, 1);
+    try {
+      const deadline = performance.now() + timeoutMs;
+      for (;;) {
+        const seq = Atomics.load(this.header, SPACE_SEQ);
+        const left = deadline - performance.now();
+        if (this.free() >= bytes || left <= 0) return;
+        const w = (Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number, t: number): { async: boolean; value: Promise<string> | string } })
+          .waitAsync(this.header, SPACE_SEQ, seq, left);
+        if (w.async) await w.value;
+      }
+    } finally {
+      Atomics.store(this.header, PRODUCER_WAITING, 0);
+    }
   }
 
   state(): number {

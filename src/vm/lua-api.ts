@@ -80,9 +80,13 @@ export class LuaApi {
   /** Interned C strings for field names: allocated once, never freed. */
   private readonly cstrings = new Map<string, number>();
 
+  private staging: number;
+  private stagingSize = 64 * 1024;
+
   constructor(m: RawLua) {
     this.m = m;
     this.lenPtr = m._malloc(8);
+    this.staging = m._malloc(this.stagingSize);
   }
 
   static async load(env?: Record<string, string>): Promise<LuaApi> {
@@ -128,12 +132,16 @@ export class LuaApi {
     return decoder.decode(this.m.HEAPU8.subarray(p, p + n));
   }
 
+  /** Bytes → Lua string through one reusable heap buffer (a malloc/free per chunk showed in profiles). */
   pushBytes(L: number, u8: Uint8Array): void {
     const m = this.m;
-    const p = m._malloc(u8.length || 1);
-    m.HEAPU8.set(u8, p);
-    m._lua_pushlstring(L, p, u8.length);
-    m._free(p);
+    if (u8.length > this.stagingSize) {
+      m._free(this.staging);
+      this.stagingSize = Math.max(u8.length, this.stagingSize * 2);
+      this.staging = m._malloc(this.stagingSize);
+    }
+    m.HEAPU8.set(u8, this.staging);
+    m._lua_pushlstring(L, this.staging, u8.length);
   }
 
   /** Pushes a byte range already living on the wasm heap (no temporary copy). */
@@ -173,8 +181,10 @@ export class LuaApi {
     return this.m._lua_tonumberx(L, idx, 0);
   }
 
+  /** For handles, lengths, codes: goes through lua_tonumberx because lua_tointegerx returns a
+   *  BigInt in this build, and allocating one per call showed in the body-streaming profile. */
   toInteger(L: number, idx: number): number {
-    return Number(this.m._lua_tointegerx(L, idx, 0));
+    return Math.trunc(this.m._lua_tonumberx(L, idx, 0));
   }
 
   toBoolean(L: number, idx: number): boolean {

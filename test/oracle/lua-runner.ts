@@ -1,10 +1,11 @@
-// Shared by the differential runner (test/differential.test.ts) and the oracle recorder
-// (test/oracle/record.test.ts): the loopback servers every script talks to, how a script is run
-// (native lua5.4 or luahttp), and the golden file format.
+// Shared by the differential runners (test/differential.test.ts, test/lua-modules.test.ts) and the
+// oracle recorder (test/oracle/record.test.ts): the loopback servers every script talks to, how a
+// script is run (native lua5.4 or luahttp), and the golden file format.
 //
-// Golden file format (`test/lua/<name>.golden`):
+// Golden file format (`test/lua/<name>.golden`, `test/lua-modules/<name>.golden`):
 //   line 1:  `#golden exit=<code>` — the process exit code (`signal=<NAME>` if it was killed)
-//   rest:    the script's stdout, byte for byte (latin1 on disk), after normalizeOutput()
+//   rest:    the script's stdout, byte for byte (latin1 on disk); for test/lua/ after
+//            normalizeOutput(), for test/lua-modules/ as is (no network, nothing to normalise)
 // Nothing else is compared: stderr differs by program name (`lua5.4:` vs `luahttp:`) and is only
 // shown when a comparison fails.
 import { spawn } from 'node:child_process';
@@ -17,6 +18,13 @@ import { startFaultServer, type FaultServer } from '../servers/fault-server.js';
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const LUA_DIR = path.join(REPO_ROOT, 'test/lua');
 export const DELIBERATE_DIR = path.join(LUA_DIR, 'deliberate');
+/** The pure-Lua module tests (test/lua-modules/README.md); run.sh also runs them native vs native. */
+export const MODULE_TEST_DIR = path.join(REPO_ROOT, 'test/lua-modules');
+/** Module tests that cannot run under luahttp yet, and why; they still run in run.sh. */
+export const MODULE_TESTS_NOT_UNDER_LUAHTTP: Readonly<Record<string, string>> = {
+  'socket-lua.lua': 'needs socket.tcp/bind/connect, which luahttp does not have yet',
+};
+const SYSTEM_LUA_DIR = '/usr/share/lua/5.4';
 /** Every run gets the same stdin, so `io.read` scripts are deterministic (incl. a NUL and a 0xFF byte). */
 export const STDIN_FIXTURE = Buffer.from('first line\nsecond line\n\x00\xff tail', 'latin1');
 export const RUN_TIMEOUT_MS = 60_000;
@@ -29,13 +37,21 @@ export interface RunResult {
   timedOut: boolean;
 }
 
+export interface RunOptions {
+  /** Default: the repo root. */
+  cwd?: string;
+  /** Added after the caller's LUA_* variables are removed. */
+  env?: Record<string, string>;
+}
+
 /** Runs a command with cwd = repo root, fixed stdin, a clean Lua environment and a kill-on-timeout. */
-export function runProcess(cmd: string, args: string[], timeoutMs = RUN_TIMEOUT_MS): Promise<RunResult> {
+export function runProcess(cmd: string, args: string[], timeoutMs = RUN_TIMEOUT_MS, opts: RunOptions = {}): Promise<RunResult> {
   const env = { ...process.env };
   // LUA_INIT/LUA_PATH from the caller's shell would make the two interpreters see different worlds.
   for (const k of Object.keys(env)) if (/^LUA_(INIT|PATH|CPATH)/.test(k)) delete env[k];
+  Object.assign(env, opts.env);
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: REPO_ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { cwd: opts.cwd ?? REPO_ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;
@@ -127,6 +143,34 @@ export function luahttpRunArgs(script: string, args: string[], timeoutMs = RUN_T
   return runProcess(process.execPath, ['bin/luahttp.js', script, ...args], timeoutMs);
 }
 
+/** test/lua-modules/*.lua that run under luahttp (all but MODULE_TESTS_NOT_UNDER_LUAHTTP). */
+export function listModuleTests(): string[] {
+  return listScripts(MODULE_TEST_DIR).filter((s) => !(path.basename(s) in MODULE_TESTS_NOT_UNDER_LUAHTTP));
+}
+
+/**
+ * A module test as the oracle: native lua5.4 on the system LuaSocket 3.1.0, the way run.sh's
+ * "system" run does it (cwd test/lua-modules, LUAMOD_IMPL=system, only lib/ and the system path).
+ */
+export function nativeModuleRun(script: string): Promise<RunResult> {
+  return runProcess('lua5.4', [path.basename(script)], RUN_TIMEOUT_MS, {
+    cwd: MODULE_TEST_DIR,
+    env: {
+      LUAMOD_IMPL: 'system',
+      LUAMOD_ROOT: REPO_ROOT,
+      LUA_PATH: `${MODULE_TEST_DIR}/lib/?.lua;${SYSTEM_LUA_DIR}/?.lua;${SYSTEM_LUA_DIR}/?/init.lua`,
+    },
+  });
+}
+
+/** A module test under luahttp: the harness on LUA_PATH, then luahttp's default path (";;"). */
+export function luahttpModuleRun(script: string): Promise<RunResult> {
+  return runProcess(process.execPath, [path.join(REPO_ROOT, 'bin/luahttp.js'), path.basename(script)], RUN_TIMEOUT_MS, {
+    cwd: MODULE_TEST_DIR,
+    env: { LUAMOD_IMPL: 'ours', LUAMOD_ROOT: REPO_ROOT, LUA_PATH: `${MODULE_TEST_DIR}/lib/?.lua;;` },
+  });
+}
+
 export function exitLabel(r: RunResult): string {
   if (r.timedOut) return 'timeout';
   return r.signal ? `signal=${r.signal}` : `exit=${r.exitCode}`;
@@ -149,6 +193,24 @@ export function showBytes(b: Buffer): string {
   return b
     .toString('latin1')
     .replace(/[^\n\t\x20-\x7e]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/**
+ * Two outputs for a failure message: the first differing line with two lines of context and the
+ * line counts, then both whole when they are small (module goldens run to megabytes).
+ */
+export function describeDifference(a: Buffer, b: Buffer, aName: string, bName: string): string {
+  const ta = showBytes(a);
+  const tb = showBytes(b);
+  const la = ta.split('\n');
+  const lb = tb.split('\n');
+  let i = 0;
+  while (i < la.length && i < lb.length && la[i] === lb[i]) i++;
+  const from = Math.max(0, i - 2);
+  const around = (lines: string[]) => lines.slice(from, i + 3).map((l, k) => `${from + k + 1}: ${l.slice(0, 400)}`).join('\n');
+  const first = `first difference at line ${i + 1} (${aName} ${la.length} lines, ${bName} ${lb.length} lines)\n--- ${aName}\n${around(la)}\n--- ${bName}\n${around(lb)}`;
+  if (ta.length + tb.length > 8000) return first;
+  return `${first}\n=== ${aName} (whole)\n${ta}\n=== ${bName} (whole)\n${tb}`;
 }
 
 /** Runs `jobs` with at most `limit` in flight. */

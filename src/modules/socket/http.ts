@@ -11,6 +11,10 @@ import type { ExchangeRequest } from '../../host/http-exchange.js';
 
 /** ltn12.BLOCKSIZE: LuaSocket's socket sources hand the sink chunks of this size. */
 const BLOCKSIZE = 2048;
+/** Body framing, as LuaSocket's socket.source modes (lua/socket/http.lua passes the number). */
+const BODY_LENGTH = 1;
+const BODY_CLOSE = 2;
+const BODY_CHUNKED = 3;
 /** Request body bytes gathered before a round trip. */
 const SEND_BATCH = 64 * 1024;
 
@@ -21,6 +25,8 @@ interface ClientExchange {
   pendingLen: number;
   /** Received body pieces not yet handed to Lua (undici's pieces: HTTP chunks for chunked bodies). */
   pieces: Uint8Array[];
+  /** Which pieces are views into the shared ring (their space is released once consumed). */
+  inRing: boolean[];
   buffered: number;
   /** The host has delivered the whole body (pieces may still hold some of it). */
   done: boolean;
@@ -87,8 +93,12 @@ export function httpCore(api: LuaApi, rpc: () => SyncRpcClient, ring: ByteRing):
         if (r.error) { ex.error = r.error; return false; }
         ex.streaming = true;
       }
-      const record = ring.readRecord(1000);
-      if (record) { addPiece(ex, record); return true; }
+      const record = ring.claimRecord(1000);
+      if (record) {
+        if (record.length === 0) { ring.release(); continue; }
+        addPiece(ex, record, true);
+        return true;
+      }
       const state = ring.state();
       if (state === RING_ENDED) { ex.done = true; return false; }
       if (state !== RING_OPEN) {
@@ -99,10 +109,17 @@ export function httpCore(api: LuaApi, rpc: () => SyncRpcClient, ring: ByteRing):
     }
   };
 
-  const addPiece = (ex: ClientExchange, piece: Uint8Array): void => {
+  const addPiece = (ex: ClientExchange, piece: Uint8Array, inRing = false): void => {
     if (piece.length === 0) return;
     ex.pieces.push(piece);
+    ex.inRing.push(inRing);
     ex.buffered += piece.length;
+  };
+
+  /** Drops the first piece (fully consumed), returning ring space to the host. */
+  const shiftPiece = (ex: ClientExchange): void => {
+    ex.pieces.shift();
+    if (ex.inRing.shift()) ring.release();
   };
 
   const takeBatch = (ex: ClientExchange, r: BodyRead | undefined): void => {
@@ -118,7 +135,7 @@ export function httpCore(api: LuaApi, rpc: () => SyncRpcClient, ring: ByteRing):
     const first = ex.pieces[0]!;
     if (first.length >= n) {
       api.pushBytes(L, first.subarray(0, n));
-      if (first.length === n) ex.pieces.shift(); else ex.pieces[0] = first.subarray(n);
+      if (first.length === n) shiftPiece(ex); else ex.pieces[0] = first.subarray(n);
     } else {
       const out = new Uint8Array(n);
       let off = 0;
@@ -127,7 +144,7 @@ export function httpCore(api: LuaApi, rpc: () => SyncRpcClient, ring: ByteRing):
         const k = Math.min(p.length, n - off);
         out.set(p.subarray(0, k), off);
         off += k;
-        if (k === p.length) ex.pieces.shift(); else ex.pieces[0] = p.subarray(k);
+        if (k === p.length) shiftPiece(ex); else ex.pieces[0] = p.subarray(k);
       }
       api.pushBytes(L, out);
     }
@@ -161,7 +178,7 @@ export function httpCore(api: LuaApi, rpc: () => SyncRpcClient, ring: ByteRing):
         timeoutMs: timeout < 0 ? null : timeout * 1000,
       };
       const id = nextId++;
-      exchanges.set(id, { req, started: false, pending: [], pendingLen: 0, pieces: [], buffered: 0, done: false, error: null, streaming: false, remaining: null });
+      exchanges.set(id, { req, started: false, pending: [], pendingLen: 0, pieces: [], inRing: [], buffered: 0, done: false, error: null, streaming: false, remaining: null });
       api.pushInteger(L, id);
       return 1;
     },
@@ -196,28 +213,28 @@ export function httpCore(api: LuaApi, rpc: () => SyncRpcClient, ring: ByteRing):
     },
     /**
      * receive(h, mode [, length]) → chunk | nil (end) | nil, err, with LuaSocket's socket sources:
-     * "length" gives BLOCKSIZE pieces of a Content-Length body and drops a partial last piece on
-     * error; "close" gives BLOCKSIZE pieces until the end; "chunked" gives one piece per HTTP chunk.
+     * BODY_LENGTH gives BLOCKSIZE pieces of a Content-Length body and drops a partial last piece on
+     * error; BODY_CLOSE gives BLOCKSIZE pieces until the end; BODY_CHUNKED one piece per HTTP chunk.
      */
     receive(L) {
       const id = api.toInteger(L, 1);
       const ex = exchanges.get(id);
       if (!ex) return fail(L, 'closed');
-      const mode = api.toText(L, 2);
-      if (mode === 'chunked') {
+      const mode = api.toInteger(L, 2);
+      if (mode === BODY_CHUNKED) {
         if (ex.buffered === 0 && !fill(id, ex)) return finishBody(L, id, ex, ex.error);
         pushTake(L, ex, ex.pieces[0]!.length);
         return 1;
       }
       let want = BLOCKSIZE;
-      if (mode === 'length') {
+      if (mode === BODY_LENGTH) {
         ex.remaining ??= api.toInteger(L, 3);
         if (ex.remaining <= 0) return finishBody(L, id, ex, null);
         want = Math.min(BLOCKSIZE, ex.remaining);
       }
       while (ex.buffered < want) {
         if (fill(id, ex)) continue;
-        if (mode === 'length') return finishBody(L, id, ex, ex.error ?? 'closed');
+        if (mode === BODY_LENGTH) return finishBody(L, id, ex, ex.error ?? 'closed');
         if (ex.buffered === 0 || (ex.error && ex.error !== 'closed')) return finishBody(L, id, ex, ex.error);
         want = ex.buffered;
       }
