@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import tty from 'node:tty';
 import { parseArgs, usage, UsageError, type CliOptions } from './args.js';
 import { HostLink } from '../vm/host-link.js';
-import { LuaVm } from '../vm/lua-vm.js';
+import type { LuaVm } from '../vm/lua-vm.js';
 import { LUAHTTP_VERSION } from '../version.js';
 
 const PROGNAME = 'luahttp';
@@ -52,6 +52,8 @@ export async function main(args: string[]): Promise<void> {
     vm?.files.flushAll();
     process.exit(code);
   };
+  // Loaded only now, so the host worker (started above) boots while this module graph loads.
+  const { LuaVm } = await import('../vm/lua-vm.js');
   vm = await LuaVm.create({ rpc: () => host.rpc(), ring: host.ring, exit, noEnv: o.noEnv });
   const { api, L } = vm;
 
