@@ -2,7 +2,8 @@
 // start, ref/startup.md), and this worker runs undici (and `--httpbin`) on its own event loop.
 import { workerData, type MessagePort } from 'node:worker_threads';
 import { parseConnectTo, type ConnectToRule } from './connect-to.js';
-import { hostOps } from './host-ops.js';
+import { httpOps } from './ops/http-ops.js';
+import { dispatchOps } from './ops/op-table.js';
 import { reportHostDeath, serveRpc } from './rpc-server.js';
 import { Transport } from './transport.js';
 import { ByteRing, type RingBuffers } from '../vm/byte-ring.js';
@@ -35,7 +36,7 @@ async function main(): Promise<void> {
     }
   }
   const transport = new Transport({ connectTo: rules });
-  serveRpc(data.port, data.flag, hostOps(transport, new ByteRing(data.ring)));
+  serveRpc(data.port, data.flag, dispatchOps(httpOps(transport, new ByteRing(data.ring))));
   setImmediate(() => transport.warm());
 }
 

@@ -5,7 +5,7 @@ import type { LuaApi, LuaCFunction } from '../../vm/lua-api.js';
 import { LuaType } from '../../vm/lua-api.js';
 import { HostDiedError, type SyncRpcClient } from '../../vm/sync-rpc.js';
 import { RING_ENDED, RING_OPEN, type ByteRing } from '../../vm/byte-ring.js';
-import type { HeadAndBody } from '../../host/host-ops.js';
+import type { HeadAndBody } from '../../host/ops/http-ops.js';
 import type { BodyRead } from '../../host/http-exchange.js';
 import type { ExchangeRequest } from '../../host/http-exchange.js';
 
