@@ -7,6 +7,7 @@ local ltn12 = require("ltn12")
 local mime = require("mime")
 local canonic = require("socket.headers").canonic
 local core = require("luahttp.core.http")
+local waits = require("luahttp.coroutines")
 
 local type, pairs, tostring, tonumber = type, pairs, tostring, tonumber
 local lower, format, concat = string.lower, string.format, table.concat
@@ -166,6 +167,22 @@ local function shouldreceivebody(nreqt, code)
   return true
 end
 
+-- A core step either finishes, or returns PENDING after starting the work on the in-process host:
+-- then the script yields to the driver (Node's event loop) and the step is finished by continue().
+-- Steps return at most three values; no table per call, since receive runs once per 2 KiB chunk.
+local PENDING, canyield, await = waits.PENDING, waits.canyield, waits.await
+local function blocking(step, h, a, b)
+  local x, y, z = step(h, a, b)
+  while x == PENDING do
+    if not canyield() then
+      error("luahttp: a request started where the script could wait cannot be continued from here", 2)
+    end
+    await()
+    x, y, z = core.continue(h)
+  end
+  return x, y, z
+end
+
 local trequest
 
 local function tredirect(reqt, location)
@@ -193,16 +210,16 @@ end
 function trequest(reqt)
   local nreqt = adjustrequest(reqt)
   local h = core.request(origin(nreqt), nreqt.method, nreqt.uri, wireheaders(nreqt),
-    nreqt.source ~= nil, _M.TIMEOUT)
+    nreqt.source ~= nil, _M.TIMEOUT, canyield())
   local try = socket.newtry(function() core.close(h) end)
   local step = nreqt.step or ltn12.pump.step
   if nreqt.source then
     try(ltn12.pump.all(nreqt.source, function(chunk)
-      if chunk then return core.send(h, chunk) end
+      if chunk then return blocking(core.send, h, chunk) end
       return 1
     end, step))
   end
-  local code, reason, raw = try(core.receivehead(h))
+  local code, reason, raw = try(blocking(core.receivehead, h))
   local headers = receiveheaders(raw)
   local status = "HTTP/1.1 " .. code .. (reason ~= "" and (" " .. reason) or "")
   if not nreqt.source and shouldredirect(nreqt, code, headers) then
@@ -216,7 +233,7 @@ function trequest(reqt)
     -- 1 = by-length, 2 = until-closed, 3 = http-chunked (the numbers core.receive expects)
     local mode = (te and te ~= "identity") and 3 or (length and 1 or 2)
     local receive = core.receive
-    try(ltn12.pump.all(function() return receive(h, mode, length) end, nreqt.sink or ltn12.sink.null(), step))
+    try(ltn12.pump.all(function() return blocking(receive, h, mode, length) end, nreqt.sink or ltn12.sink.null(), step))
   end
   core.close(h)
   return 1, code, headers, status

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import tty from 'node:tty';
 import { parseArgs, usage, UsageError, type CliOptions } from './args.js';
 import { HostLink } from '../vm/host-link.js';
+import type { InProcessHost } from '../host/in-process-host.js';
 import type { LuaVm } from '../vm/lua-vm.js';
 import { LUAHTTP_VERSION } from '../version.js';
 
@@ -13,15 +14,20 @@ function writeStderr(s: string): void {
   fs.writeSync(2, s);
 }
 
-/** Scripts that will probably make a request start the host right away so its boot overlaps ours. */
-function looksNetworked(o: CliOptions): boolean {
-  if (o.httpbin) return true;
-  if (o.scriptIndex === null || o.argv[o.scriptIndex] === '-') return false;
-  try {
-    return /socket|http|ssl/.test(fs.readFileSync(o.argv[o.scriptIndex]!, 'latin1'));
-  } catch {
-    return false;
+/**
+ * The in-process I/O host: network waits of the script yield to this thread's event loop. The host
+ * thread stays for what cannot yield (and runs --httpbin, which must answer while this thread blocks).
+ */
+async function inProcessHostFor(o: CliOptions, host: HostLink): Promise<InProcessHost> {
+  const { inProcessHost } = await import('../host/in-process-host.js');
+  const { parseConnectTo } = await import('../host/connect-to.js');
+  const rules = o.connectTo.map(parseConnectTo);
+  if (o.httpbin) {
+    const { httpbinRules } = await import('../host/httpbin-mapping.js');
+    const { httpbinPort } = host.rpc().call<{ httpbinPort: number }>({ op: 'host.info' });
+    rules.push(...httpbinRules(httpbinPort));
   }
+  return inProcessHost(rules);
 }
 
 export async function main(args: string[]): Promise<void> {
@@ -43,7 +49,9 @@ export async function main(args: string[]): Promise<void> {
     process.exit(0);
   }
   const host = new HostLink({ connectTo: o.connectTo, httpbin: o.httpbin });
-  if (looksNetworked(o)) host.start();
+  // The host thread is needed up front only for --httpbin (its server runs there); otherwise it
+  // starts on the first wait that cannot yield.
+  if (o.httpbin) host.start();
 
   let vm: LuaVm | undefined;
   const exit = (code: number, closeState = false): never => {
@@ -54,7 +62,8 @@ export async function main(args: string[]): Promise<void> {
   };
   // Loaded only now, so the host worker (started above) boots while this module graph loads.
   const { LuaVm } = await import('../vm/lua-vm.js');
-  vm = await LuaVm.create({ rpc: () => host.rpc(), ring: host.ring, exit, noEnv: o.noEnv });
+  const inProcess = await inProcessHostFor(o, host);
+  vm = await LuaVm.create({ rpc: () => host.rpc(), ring: host.ring, exit, noEnv: o.noEnv, inProcess: inProcess.handle });
   const { api, L } = vm;
 
   vm.loadRuntimeFile('runtime/cli.lua');
@@ -93,7 +102,7 @@ export async function main(args: string[]): Promise<void> {
   }
 
   let status = 1;
-  if (api.pcall(L, 1, 1) !== 0) writeStderr(`${PROGNAME}: ${api.toText(L, -1)}\n`);
+  if (await vm.runDriven(1, 1) !== 0) writeStderr(`${PROGNAME}: ${api.toText(L, -1)}\n`);
   else status = api.toInteger(L, -1);
   vm.close();
   exit(status);

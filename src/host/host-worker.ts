@@ -3,7 +3,8 @@
 import { workerData, type MessagePort } from 'node:worker_threads';
 import { parseConnectTo, type ConnectToRule } from './connect-to.js';
 import { httpOps } from './ops/http-ops.js';
-import { dispatchOps } from './ops/op-table.js';
+import { dispatchOps, type OpTable } from './ops/op-table.js';
+import { httpbinRules } from './httpbin-mapping.js';
 import { reportHostDeath, serveRpc } from './rpc-server.js';
 import { Transport } from './transport.js';
 import { ByteRing, type RingBuffers } from '../vm/byte-ring.js';
@@ -25,18 +26,16 @@ process.on('uncaughtException', (e) => {
 
 async function main(): Promise<void> {
   const rules: ConnectToRule[] = data.connectTo.map(parseConnectTo);
+  let httpbinPort: number | null = null;
   if (data.httpbin) {
+    // The server lives on this thread: the VM's thread may block while a request to it is served.
     const { startHttpbin } = await import('../httpbin/server.js');
-    const server = await startHttpbin({ port: 0, host: '127.0.0.1' });
-    // Scripts written for httpbin.org reach the bundled server; the Host header stays httpbin.org.
-    for (const host of ['httpbin.org', 'www.httpbin.org']) {
-      rules.push(parseConnectTo(`${host}:80:127.0.0.1:${server.port}`));
-      // https://httpbin.org reaches the same plain server: offline there is no certificate to verify.
-      rules.push({ ...parseConnectTo(`${host}:443:127.0.0.1:${server.port}`), plaintext: true });
-    }
+    httpbinPort = (await startHttpbin({ port: 0, host: '127.0.0.1' })).port;
+    rules.push(...httpbinRules(httpbinPort));
   }
+  const hostInfo: OpTable = { 'host.info': async () => ({ value: { httpbinPort } }) };
   const transport = new Transport({ connectTo: rules });
-  serveRpc(data.port, data.flag, dispatchOps(httpOps(transport, new ByteRing(data.ring))));
+  serveRpc(data.port, data.flag, dispatchOps(hostInfo, httpOps(transport, new ByteRing(data.ring))));
   setImmediate(() => transport.warm());
 }
 

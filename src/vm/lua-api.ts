@@ -13,6 +13,7 @@ export const LUA_REGISTRYINDEX = -1001000;
 export const LUA_MULTRET = -1;
 export enum LuaType { None = -1, Nil = 0, Boolean = 1, LightUserdata = 2, Number = 3, String = 4, Table = 5, Function = 6, Userdata = 7, Thread = 8 }
 export const LUA_OK = 0;
+export const LUA_YIELD = 1;
 
 /** Raw Emscripten exports we use. Integers are BigInt in this build (WASM_BIGINT). */
 export interface RawLua {
@@ -58,6 +59,11 @@ export interface RawLua {
   _lua_callk(L: number, nargs: number, nres: number, ctx: number, k: number): void;
   _lua_error(L: number): number;
   _lua_newuserdatauv(L: number, size: number, nuv: number): number;
+  _lua_newthread(L: number): number;
+  _lua_resume(L: number, from: number, nargs: number, nresPtr: number): number;
+  _lua_xmove(from: number, to: number, n: number): void;
+  _lua_pushthread(L: number): number;
+  _lua_resetthread(L: number): number;
   _lua_next(L: number, idx: number): number;
 }
 

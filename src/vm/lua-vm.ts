@@ -3,7 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import fs from 'node:fs';
-import { LuaApi, LuaType, LUA_OK, type LuaCFunction } from './lua-api.js';
+import { LuaApi, LuaType, LUA_OK, LUA_REGISTRYINDEX, LUA_YIELD, type LuaCFunction } from './lua-api.js';
 import { FileTable } from './stdlib/file-table.js';
 import { systemPrimitives } from './stdlib/system-primitives.js';
 import type { SyncRpcClient } from './sync-rpc.js';
@@ -26,12 +26,25 @@ export interface LuaVmOptions {
   exit: (code: number, closeState: boolean) => never;
   /** `lua -E`: ignore LUA_PATH, LUA_CPATH and LUA_INIT. */
   noEnv?: boolean;
+  /**
+   * An I/O host on this thread. With it, code run by runDriven() waits for the network by yielding
+   * to Node's event loop; without it (or where Lua cannot yield) every wait is a blocking RPC.
+   */
+  inProcess?: (msg: { op: string } & Record<string, unknown>) => Promise<unknown>;
 }
 
 export class LuaVm {
   readonly files = new FileTable();
+  /** The coroutine runDriven() runs code in, anchored in the registry. */
+  private driverThread = 0;
+  private pendingRef = 0;
+  /** The in-process operation the driver thread is waiting for. */
+  private waiting: Promise<void> | null = null;
+  private readonly nresPtr: number;
 
-  private constructor(readonly api: LuaApi, readonly L: number) {}
+  private constructor(readonly api: LuaApi, readonly L: number) {
+    this.nresPtr = api.m._malloc(4);
+  }
 
   static async create(options: LuaVmOptions): Promise<LuaVm> {
     const api = await LuaApi.load();
@@ -44,6 +57,12 @@ export class LuaVm {
 
   private boot(options: LuaVmOptions): void {
     const { api, L } = this;
+    if (options.inProcess) {
+      this.driverThread = api.m._lua_newthread(L);
+      api.m._luaL_ref(L, LUA_REGISTRYINDEX);
+      api.m._lua_createtable(L, 0, 0);
+      this.pendingRef = api.m._luaL_ref(L, LUA_REGISTRYINDEX);
+    }
     const sys: Record<string, LuaCFunction> = {
       ...systemPrimitives(api, this.files, { exit: options.exit }),
       newudata: (Ls) => { api.m._lua_newuserdatauv(Ls, 0, 0); return 1; },
@@ -53,7 +72,13 @@ export class LuaVm {
     api.m._lua_createtable(L, 0, 2);
     api.pushFunctionTable(L, socketCore(api));
     api.setField(L, -2, 'socket');
-    api.pushFunctionTable(L, httpCore(api, options.rpc, options.ring));
+    api.pushFunctionTable(L, httpCore(api, {
+      rpc: options.rpc,
+      ring: options.ring,
+      inProcess: options.inProcess,
+      waitFor: (p) => { this.waiting = p; },
+      pushPending: (Lp) => { api.m._lua_rawgeti(Lp, LUA_REGISTRYINDEX, BigInt(this.pendingRef)); },
+    }));
     api.setField(L, -2, 'http');
     api.m._lua_createtable(L, 0, 4);
     api.pushText(L, LUA_ROOT);
@@ -65,6 +90,57 @@ export class LuaVm {
     api.pushBoolean(L, options.noEnv ?? false);
     api.setField(L, -2, 'noenv');
     if (api.pcall(L, 3, 0) !== LUA_OK) throw new Error(`luahttp boot failed: ${api.toText(L, -1)}`);
+    this.installWaits();
+  }
+
+  /** package.loaded["luahttp.coroutines"]: how lua/socket/http.lua waits (see coroutines.lua). */
+  private installWaits(): void {
+    const { api, L } = this;
+    api.getGlobal(L, 'package');
+    api.getField(L, -1, 'loaded');
+    if (this.driverThread) {
+      this.loadRuntimeFile('runtime/coroutines.lua');
+      api.m._lua_pushthread(this.driverThread);
+      api.m._lua_xmove(this.driverThread, L, 1);
+      api.m._lua_rawgeti(L, LUA_REGISTRYINDEX, BigInt(this.pendingRef));
+      if (api.pcall(L, 2, 1) !== LUA_OK) throw new Error(`luahttp boot failed: ${api.toText(L, -1)}`);
+    } else {
+      if (api.load(L, Buffer.from('return { canyield = function() return false end, PENDING = {} }'), '=luahttp') !== LUA_OK
+        || api.pcall(L, 0, 1) !== LUA_OK) throw new Error(`luahttp boot failed: ${api.toText(L, -1)}`);
+    }
+    api.setField(L, -2, 'luahttp.coroutines');
+    api.m._lua_settop(L, -3);
+  }
+
+  /**
+   * Calls the function below nargs arguments on the stack inside the driver thread, waiting for the
+   * in-process host (Node's event loop) whenever the code yields PENDING. Leaves nres results (or
+   * the error object) on the stack; returns the Lua status.
+   */
+  async runDriven(nargs: number, nres: number): Promise<number> {
+    const { api, L } = this;
+    const m = api.m;
+    const T = this.driverThread;
+    if (!T) return api.pcall(L, nargs, nres);
+    m._lua_xmove(L, T, nargs + 1);
+    for (let n = nargs; ;) {
+      const status = m._lua_resume(T, L, n, this.nresPtr);
+      const got = m.HEAP32[this.nresPtr >> 2]!;
+      if (status !== LUA_YIELD) {
+        if (status === LUA_OK) {
+          m._lua_xmove(T, L, got);
+          m._lua_settop(L, api.top(L) - got + nres);
+        } else {
+          m._lua_xmove(T, L, 1);
+        }
+        return status;
+      }
+      m._lua_settop(T, -got - 1);
+      const waiting = this.waiting;
+      this.waiting = null;
+      if (waiting) await waiting;
+      n = 0;
+    }
   }
 
   /** Loads one of luahttp's Lua files and leaves the chunk on the stack. */
@@ -87,6 +163,9 @@ export class LuaVm {
 
   /** Runs `lua_close`: __gc metamethods and pending to-be-closed variables run, as at the end of `lua`. */
   close(): void {
+    // The script's main chunk runs in the driver thread: close its pending to-be-closed variables
+    // first, as lua_close does for a `lua` script's main thread.
+    if (this.driverThread) this.api.m._lua_resetthread(this.driverThread);
     this.api.m._lua_close(this.L);
   }
 

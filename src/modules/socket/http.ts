@@ -1,6 +1,11 @@
 // The JS core under lua/socket/http.lua: one HTTP exchange as blocking steps (send body, receive
-// head, receive body), each at most one RPC to the I/O host. Request bodies are batched, response
-// bodies arrive in batches and are handed to Lua in LuaSocket-sized chunks.
+// head, receive body), each at most one round trip to an I/O host. Request bodies are batched,
+// response bodies arrive in batches and are handed to Lua in LuaSocket-sized chunks.
+//
+// Two ways to wait (chosen per exchange, see HttpIo): where the script can yield, the step starts the
+// operation on an in-process host and returns PENDING; lua/socket/http.lua yields to the driver and
+// calls continue(h) when it is done. Where it cannot (gsub callbacks, require loaders, …) the step is a
+// blocking RPC to the I/O host thread.
 import type { LuaApi, LuaCFunction } from '../../vm/lua-api.js';
 import { LuaType } from '../../vm/lua-api.js';
 import { HostDiedError, type SyncRpcClient } from '../../vm/sync-rpc.js';
@@ -18,8 +23,28 @@ const BODY_CHUNKED = 3;
 /** Request body bytes gathered before a round trip. */
 const SEND_BATCH = 64 * 1024;
 
+/** A step's remainder, run with the operation's reply (now or after the script's wait). */
+type Continuation = (L: number, reply: any) => number; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export interface HttpIo {
+  /** The I/O host thread, reached by blocking RPC. */
+  rpc: () => SyncRpcClient;
+  /** Shared memory the host thread streams large bodies into. */
+  ring: ByteRing;
+  /** The in-process host, for scripts that wait by yielding (absent: always block). */
+  inProcess?: (msg: { op: string } & Record<string, unknown>) => Promise<unknown>;
+  /** Tells the driver which operation the script now waits for. */
+  waitFor?: (p: Promise<void>) => void;
+  /** Pushes the PENDING marker lua/socket/http.lua recognises. */
+  pushPending?: (L: number) => void;
+}
+
 interface ClientExchange {
   req: ExchangeRequest;
+  /** In-process host, waited for by yielding (else: blocking RPC to the host thread). */
+  yields: boolean;
+  cont: Continuation | null;
+  reply: unknown;
   started: boolean;
   pending: Uint8Array[];
   pendingLen: number;
@@ -59,9 +84,19 @@ function undiciHeaders(flat: string[]): string[] {
   return out;
 }
 
-export function httpCore(api: LuaApi, rpc: () => SyncRpcClient, ring: ByteRing): Record<string, LuaCFunction> {
+export function httpCore(api: LuaApi, io: HttpIo): Record<string, LuaCFunction> {
+  const { rpc, ring } = io;
   const exchanges = new Map<number, ClientExchange>();
   let nextId = 1;
+
+  /** Runs one host operation for the exchange, then `cont` with its reply. */
+  const blockOn = (L: number, ex: ClientExchange, msg: { op: string } & Record<string, unknown>, transfer: ArrayBuffer[], cont: Continuation): number => {
+    if (!ex.yields) return cont(L, rpc().call(msg, transfer));
+    ex.cont = cont;
+    io.waitFor!(io.inProcess!(msg).then((r) => { ex.reply = r; }, (e: unknown) => { ex.reply = { error: String(e), done: true }; }));
+    io.pushPending!(L);
+    return 1;
+  };
   const fail = (L: number, msg: string): number => {
     api.pushNil(L);
     api.pushText(L, msg);
@@ -69,18 +104,22 @@ export function httpCore(api: LuaApi, rpc: () => SyncRpcClient, ring: ByteRing):
   };
 
   /** Sends the gathered body chunks (each stays one HTTP chunk, as LuaSocket sends them). */
-  const flush = (id: number, ex: ClientExchange, end: boolean): HeadAndBody | { error?: string } => {
+  const flush = (L: number, id: number, ex: ClientExchange, end: boolean, cont: Continuation): number => {
     const chunks = ex.pending;
     ex.pending = [];
     ex.pendingLen = 0;
-    const transfer = chunks.map((c) => c.buffer as ArrayBuffer);
-    if (!ex.started) {
-      ex.started = true;
-      if (!ex.req.hasBody) return rpc().call({ op: 'http.start', id, req: ex.req });
-      const r = rpc().call<{ error?: string }>({ op: 'http.start', id, req: ex.req });
-      if (r.error) return r;
-    }
-    return rpc().call({ op: 'http.write', id, chunks, end }, transfer);
+    const write = (Lw: number): number => blockOn(Lw, ex, { op: 'http.write', id, chunks, end }, chunks.map((c) => c.buffer as ArrayBuffer), cont);
+    if (ex.started) return write(L);
+    ex.started = true;
+    if (!ex.req.hasBody) return blockOn(L, ex, { op: 'http.start', id, req: ex.req }, [], cont);
+    return blockOn(L, ex, { op: 'http.start', id, req: ex.req }, [], (Ls, r: { error?: string }) => (r.error ? cont(Ls, r) : write(Ls)));
+  };
+
+  /** More body: true = got some, false = no more (done or failed), a number = waiting (Lua results). */
+  const more = (L: number, id: number, ex: ClientExchange, again: (L: number) => number): boolean | number => {
+    if (ex.error || ex.done) return false;
+    if (!ex.yields) return fill(id, ex);
+    return blockOn(L, ex, { op: 'http.read', id }, [], (Lr, r: BodyRead) => { takeBatch(ex, r); return again(Lr); });
   };
 
   /** Adds the next received piece(s); false when nothing more will come (done or error). */
@@ -159,7 +198,7 @@ export function httpCore(api: LuaApi, rpc: () => SyncRpcClient, ring: ByteRing):
   };
 
   return {
-    /** request(origin, method, target, {name, value, …}, hasbody, timeout) → handle (no I/O yet). */
+    /** request(origin, method, target, {name, value, …}, hasbody, timeout, canyield) → handle (no I/O yet). */
     request(L) {
       const headers: string[] = [];
       const n = api.m._lua_rawlen(L, 4);
@@ -178,7 +217,8 @@ export function httpCore(api: LuaApi, rpc: () => SyncRpcClient, ring: ByteRing):
         timeoutMs: timeout < 0 ? null : timeout * 1000,
       };
       const id = nextId++;
-      exchanges.set(id, { req, started: false, pending: [], pendingLen: 0, pieces: [], inRing: [], buffered: 0, done: false, error: null, streaming: false, remaining: null });
+      const yields = api.toBoolean(L, 7) && io.inProcess !== undefined;
+      exchanges.set(id, { req, yields, cont: null, reply: undefined, started: false, pending: [], pendingLen: 0, pieces: [], inRing: [], buffered: 0, done: false, error: null, streaming: false, remaining: null });
       api.pushInteger(L, id);
       return 1;
     },
@@ -189,27 +229,29 @@ export function httpCore(api: LuaApi, rpc: () => SyncRpcClient, ring: ByteRing):
       if (!ex) return fail(L, 'closed');
       const chunk = api.checkBytes(L, 2);
       if (chunk.length) { ex.pending.push(chunk); ex.pendingLen += chunk.length; }
-      if (ex.pendingLen >= SEND_BATCH) {
-        const r = flush(id, ex, false);
-        if (r.error) return fail(L, r.error);
-      }
-      api.pushInteger(L, 1);
-      return 1;
+      const sent = (Ls: number, r: { error?: string }): number => {
+        if (r.error) return fail(Ls, r.error);
+        api.pushInteger(Ls, 1);
+        return 1;
+      };
+      if (ex.pendingLen >= SEND_BATCH) return flush(L, id, ex, false, sent);
+      return sent(L, {});
     },
     /** receivehead(h) → status, reason, {name, value, …} | nil, err */
     receivehead(L) {
       const id = api.toInteger(L, 1);
       const ex = exchanges.get(id);
       if (!ex) return fail(L, 'closed');
-      const r = flush(id, ex, true) as HeadAndBody;
-      if (r.error || !r.head) { exchanges.delete(id); return fail(L, r.error ?? 'closed'); }
-      takeBatch(ex, r.body);
-      api.pushInteger(L, r.head.status);
-      api.pushText(L, r.head.statusText);
-      const hs = r.head.headers;
-      api.m._lua_createtable(L, hs.length, 0);
-      hs.forEach((h, i) => { api.pushBytes(L, h); api.m._lua_rawseti(L, -2, BigInt(i + 1)); });
-      return 3;
+      return flush(L, id, ex, true, (Lh, r: HeadAndBody) => {
+        if (r.error || !r.head) { exchanges.delete(id); return fail(Lh, r.error ?? 'closed'); }
+        takeBatch(ex, r.body);
+        api.pushInteger(Lh, r.head.status);
+        api.pushText(Lh, r.head.statusText);
+        const hs = r.head.headers;
+        api.m._lua_createtable(Lh, hs.length, 0);
+        hs.forEach((h, i) => { api.pushBytes(Lh, h); api.m._lua_rawseti(Lh, -2, BigInt(i + 1)); });
+        return 3;
+      });
     },
     /**
      * receive(h, mode [, length]) → chunk | nil (end) | nil, err, with LuaSocket's socket sources:
@@ -221,26 +263,43 @@ export function httpCore(api: LuaApi, rpc: () => SyncRpcClient, ring: ByteRing):
       const ex = exchanges.get(id);
       if (!ex) return fail(L, 'closed');
       const mode = api.toInteger(L, 2);
-      if (mode === BODY_CHUNKED) {
-        if (ex.buffered === 0 && !fill(id, ex)) return finishBody(L, id, ex, ex.error);
-        pushTake(L, ex, ex.pieces[0]!.length);
+      if (mode === BODY_LENGTH) ex.remaining ??= api.toInteger(L, 3);
+      const step = (Ls: number): number => {
+        if (mode === BODY_CHUNKED) {
+          while (ex.buffered === 0) {
+            const m = more(Ls, id, ex, step);
+            if (typeof m === 'number') return m;
+            if (!m) return finishBody(Ls, id, ex, ex.error);
+          }
+          pushTake(Ls, ex, ex.pieces[0]!.length);
+          return 1;
+        }
+        let want = BLOCKSIZE;
+        if (mode === BODY_LENGTH) {
+          if (ex.remaining! <= 0) return finishBody(Ls, id, ex, null);
+          want = Math.min(BLOCKSIZE, ex.remaining!);
+        }
+        while (ex.buffered < want) {
+          const m = more(Ls, id, ex, step);
+          if (typeof m === 'number') return m;
+          if (m) continue;
+          if (mode === BODY_LENGTH) return finishBody(Ls, id, ex, ex.error ?? 'closed');
+          if (ex.buffered === 0 || (ex.error && ex.error !== 'closed')) return finishBody(Ls, id, ex, ex.error);
+          want = ex.buffered;
+        }
+        pushTake(Ls, ex, want);
+        if (ex.remaining !== null) ex.remaining -= want;
         return 1;
-      }
-      let want = BLOCKSIZE;
-      if (mode === BODY_LENGTH) {
-        ex.remaining ??= api.toInteger(L, 3);
-        if (ex.remaining <= 0) return finishBody(L, id, ex, null);
-        want = Math.min(BLOCKSIZE, ex.remaining);
-      }
-      while (ex.buffered < want) {
-        if (fill(id, ex)) continue;
-        if (mode === BODY_LENGTH) return finishBody(L, id, ex, ex.error ?? 'closed');
-        if (ex.buffered === 0 || (ex.error && ex.error !== 'closed')) return finishBody(L, id, ex, ex.error);
-        want = ex.buffered;
-      }
-      pushTake(L, ex, want);
-      if (ex.remaining !== null) ex.remaining -= want;
-      return 1;
+      };
+      return step(L);
+    },
+    /** continue(h): after the script waited (yielded), finishes the step that returned PENDING. */
+    continue(L) {
+      const ex = exchanges.get(api.toInteger(L, 1));
+      const cont = ex?.cont;
+      if (!ex || !cont) return fail(L, 'closed');
+      ex.cont = null;
+      return cont(L, ex.reply);
     },
     /** close(h): abandons an unfinished exchange (the host aborts it). */
     close(L) {
@@ -248,7 +307,11 @@ export function httpCore(api: LuaApi, rpc: () => SyncRpcClient, ring: ByteRing):
       const ex = exchanges.get(id);
       if (ex) {
         exchanges.delete(id);
-        if (ex.started && !ex.done) rpc().call({ op: 'http.close', id });
+        // Nothing to wait for: an in-process close runs on its own.
+        if (ex.started && !ex.done) {
+          if (ex.yields) void io.inProcess!({ op: 'http.close', id });
+          else rpc().call({ op: 'http.close', id });
+        }
       }
       return 0;
     },

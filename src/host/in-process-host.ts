@@ -1,0 +1,23 @@
+// The I/O host on the VM's own thread, for code that waits by yielding (lua/runtime/coroutines.lua):
+// the same transport and operations as the host thread, without the thread hand-offs (a loopback GET
+// took four of them: post, wake, answer, wake).
+import { createRing, ByteRing } from '../vm/byte-ring.js';
+import type { ConnectToRule } from './connect-to.js';
+import { httpOps } from './ops/http-ops.js';
+import { dispatchOps } from './ops/op-table.js';
+import { Transport } from './transport.js';
+
+export interface InProcessHost {
+  handle: (msg: { op: string } & Record<string, unknown>) => Promise<unknown>;
+  close: () => Promise<void>;
+}
+
+export function inProcessHost(connectTo: ConnectToRule[]): InProcessHost {
+  const transport = new Transport({ connectTo });
+  // In-process exchanges never stream through a ring (that is for crossing threads): a token one.
+  const dispatch = dispatchOps(httpOps(transport, new ByteRing(createRing(64))));
+  return {
+    handle: async (msg) => (await dispatch(msg)).value,
+    close: () => transport.close(),
+  };
+}
