@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   }
   const hostInfo: OpTable = { 'host.info': async () => ({ value: { httpbinPort } }) };
   const transport = new Transport({ connectTo: rules });
-  serveRpc(data.port, data.flag, dispatchOps(hostInfo, httpOps(transport, new ByteRing(data.ring))));
+  serveRpc(data.port, data.flag, dispatchOps(hostInfo, httpOps(transport, new ByteRing(data.ring), true)));
   setImmediate(() => transport.warm());
 }
 

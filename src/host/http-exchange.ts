@@ -24,8 +24,10 @@ export interface ResponseHead {
 }
 
 export interface BodyRead {
+  /** undici's pieces as received (for chunked bodies: the HTTP chunks). */
+  pieces?: Uint8Array[];
+  /** Across threads the pieces travel as one transferable buffer plus their lengths. */
   chunk?: Uint8Array;
-  /** Lengths of undici's pieces inside `chunk` (for chunked bodies: the HTTP chunks). */
   sizes?: number[];
   done: boolean;
   error?: string;
@@ -157,11 +159,8 @@ export class HttpExchange {
     }
     this.queued -= n;
     if (this.paused && this.queued < RESUME_BELOW) { this.paused = false; this.controller?.resume(); }
-    const chunk = new Uint8Array(n);
-    let off = 0;
-    for (const p of parts) { chunk.set(p, off); off += p.length; }
     const done = this.chunks.length === 0 && (this.ended || this.failure !== null);
-    return { chunk, sizes: parts.map((p) => p.length), done: done && this.failure === null, error: undefined };
+    return { pieces: parts, done: done && this.failure === null, error: undefined };
   }
 
   /** Switches the rest of the body to the shared ring; the VM then reads without round trips. */

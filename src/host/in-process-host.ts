@@ -15,7 +15,7 @@ export interface InProcessHost {
 export function inProcessHost(connectTo: ConnectToRule[]): InProcessHost {
   const transport = new Transport({ connectTo });
   // In-process exchanges never stream through a ring (that is for crossing threads): a token one.
-  const dispatch = dispatchOps(httpOps(transport, new ByteRing(createRing(64))));
+  const dispatch = dispatchOps(httpOps(transport, new ByteRing(createRing(64)), false));
   return {
     handle: async (msg) => (await dispatch(msg)).value,
     close: () => transport.close(),

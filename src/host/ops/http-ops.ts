@@ -12,12 +12,19 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 60_000;
 
 export interface HeadAndBody { head?: ResponseHead; error?: string; body?: BodyRead }
 
-function withTransfer(value: HeadAndBody | BodyRead): RpcReply {
-  const body = 'chunk' in value ? value : (value as HeadAndBody).body;
-  return { value, transfer: body?.chunk ? [body.chunk.buffer as ArrayBuffer] : [] };
+/** Across threads: the pieces become one transferable buffer (undici's Buffers share pooled memory). */
+function packed(body: BodyRead): ArrayBuffer[] {
+  const pieces = body.pieces ?? [];
+  const chunk = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0));
+  let off = 0;
+  for (const p of pieces) { chunk.set(p, off); off += p.length; }
+  body.chunk = chunk;
+  body.sizes = pieces.map((p) => p.length);
+  delete body.pieces;
+  return [chunk.buffer as ArrayBuffer];
 }
 
-export function httpOps(transport: Transport, ring: ByteRing): OpTable {
+export function httpOps(transport: Transport, ring: ByteRing, crossThread: boolean): OpTable {
   const exchanges = new Map<number, HttpExchange>();
 
   const headAndFirstBytes = async (id: number, ex: HttpExchange): Promise<RpcReply> => {
@@ -25,7 +32,7 @@ export function httpOps(transport: Transport, ring: ByteRing): OpTable {
     if ('error' in head) { exchanges.delete(id); return { value: { error: head.error } }; }
     const body = await ex.read(READ_BATCH);
     if (body.done) exchanges.delete(id);
-    return withTransfer({ head, body });
+    return { value: { head, body }, transfer: crossThread ? packed(body) : [] };
   };
 
   const exchange = (msg: Record<string, unknown>): HttpExchange | undefined => exchanges.get(msg.id as number);
@@ -55,7 +62,7 @@ export function httpOps(transport: Transport, ring: ByteRing): OpTable {
       if (!ex) return { value: { done: true, error: 'closed' } };
       const r = await ex.read(READ_BATCH);
       if (r.done || r.error) exchanges.delete(msg.id as number);
-      return withTransfer(r);
+      return { value: r, transfer: crossThread ? packed(r) : [] };
     },
     'http.stream': async (msg) => {
       const ex = exchange(msg);

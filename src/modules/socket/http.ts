@@ -163,6 +163,7 @@ export function httpCore(api: LuaApi, io: HttpIo): Record<string, LuaCFunction> 
 
   const takeBatch = (ex: ClientExchange, r: BodyRead | undefined): void => {
     if (!r) return;
+    for (const p of r.pieces ?? []) addPiece(ex, p);
     let off = 0;
     for (const n of r.sizes ?? []) { addPiece(ex, r.chunk!.subarray(off, off + n)); off += n; }
     if (r.error) ex.error = r.error;
@@ -263,7 +264,16 @@ export function httpCore(api: LuaApi, io: HttpIo): Record<string, LuaCFunction> 
       const ex = exchanges.get(id);
       if (!ex) return fail(L, 'closed');
       const mode = api.toInteger(L, 2);
-      if (mode === BODY_LENGTH) ex.remaining ??= api.toInteger(L, 3);
+      if (mode === BODY_LENGTH) {
+        ex.remaining ??= api.toInteger(L, 3);
+        // The common case of a download, without building the step closure below.
+        const want = Math.min(BLOCKSIZE, ex.remaining);
+        if (want > 0 && ex.buffered >= want) {
+          pushTake(L, ex, want);
+          ex.remaining -= want;
+          return 1;
+        }
+      }
       const step = (Ls: number): number => {
         if (mode === BODY_CHUNKED) {
           while (ex.buffered === 0) {
