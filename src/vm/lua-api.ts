@@ -130,6 +130,13 @@ export class LuaApi {
     return this.m.HEAPU8.slice(p, p + n);
   }
 
+  /** The string's bytes as a latin1 JS string (one char per byte: lossless), read in place. */
+  toLatin1(L: number, idx: number): string | null {
+    const p = this.m._lua_tolstring(L, idx, this.lenPtr);
+    if (!p) return null;
+    return Buffer.from(this.m.HEAPU8.buffer, p, this.m.HEAPU32[this.lenPtr >> 2]!).toString('latin1');
+  }
+
   /** Only for names, paths in messages and other text: lossy for invalid UTF-8 by design. */
   toText(L: number, idx: number): string | null {
     const p = this.m._lua_tolstring(L, idx, this.lenPtr);

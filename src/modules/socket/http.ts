@@ -62,7 +62,6 @@ interface ClientExchange {
   remaining: number | null;
 }
 
-const latin1 = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.length).toString('latin1');
 
 /**
  * undici owns connection management and body framing and throws on these headers; LuaSocket sends
@@ -205,14 +204,14 @@ export function httpCore(api: LuaApi, io: HttpIo): Record<string, LuaCFunction> 
       const n = api.m._lua_rawlen(L, 4);
       for (let i = 1; i <= n; i++) {
         api.m._lua_rawgeti(L, 4, BigInt(i));
-        headers.push(latin1(api.toBytes(L, -1) ?? new Uint8Array(0)));
+        headers.push(api.toLatin1(L, -1) ?? '');
         api.m._lua_settop(L, -2);
       }
       const timeout = api.type(L, 6) === LuaType.Number ? api.toNumber(L, 6) : -1;
       const req: ExchangeRequest = {
         origin: api.toText(L, 1)!,
-        method: latin1(api.checkBytes(L, 2)),
-        path: latin1(api.checkBytes(L, 3)),
+        method: api.toLatin1(L, 2) ?? 'GET',
+        path: api.toLatin1(L, 3) ?? '/',
         headers: undiciHeaders(headers),
         hasBody: api.toBoolean(L, 5),
         timeoutMs: timeout < 0 ? null : timeout * 1000,
