@@ -4,8 +4,14 @@ local core = require("luahttp.core.socket")
 local helpers = require("luahttp.socket.helpers")
 -- Forget the helpers' own module name, so error messages name `socket.skip`, not the helper module.
 package.loaded["luahttp.socket.helpers"] = nil
-local socket = {}
-for k, v in pairs(core) do socket[k] = v end
+-- Forget the core's module name too: argument errors name `socket.core.connect`, as in LuaSocket.
+package.loaded["luahttp.core.socket"] = nil
+local socket, dns = {}, {}
+for k, v in pairs(core) do
+  local name = k:match("^dns_(.*)")
+  if name then dns[name] = v else socket[k] = v end
+end
+socket.dns = dns
 for k, v in pairs(helpers) do socket[k] = v end
 socket._VERSION = "LuaSocket 3.0.0"
 socket._LUAHTTP = core.luahttp_version()

@@ -22,6 +22,10 @@ _M.USERAGENT = socket._VERSION
 -- difference, README "Porting"), so they are dropped from the wire unless the script set them.
 local DEFAULT_CONNECTION, DEFAULT_TE = "close, TE", "trailers"
 
+-- Create functions made by ssl.https (LuaSec's https.tcp): the request goes over luahttp's own TLS.
+local tlscreates = setmetatable({}, { __mode = "k" })
+package.loaded["luahttp.socket.tlscreates"] = tlscreates
+
 local function nocreate()
   socket.try(nil, "luahttp: the 'create' field (a custom socket factory) is not supported; luahttp's transport is undici")
 end
@@ -43,8 +47,19 @@ local function parsedurl(reqt)
   return parsed
 end
 
+-- The script's proxy (LuaSocket: reqt.proxy, then http.PROXY). An https URL goes through it with
+-- CONNECT (luahttp's transport); LuaSocket 3.1.0 spoke TLS to the proxy itself, which no proxy accepts.
+local function scriptproxy(nreqt)
+  return nreqt.proxy or _M.PROXY
+end
+
+-- LuaSec's create (ssl.https) means TLS whatever the URL's scheme says.
+local function istls(nreqt)
+  return nreqt.scheme == "https" or tlscreates[nreqt.create] ~= nil
+end
+
 local function requesttarget(nreqt)
-  if not nreqt.proxy and not _M.PROXY then
+  if not scriptproxy(nreqt) or istls(nreqt) then
     return url.build {
       path = socket.try(nreqt.path, "invalid path 'nil'"),
       params = nreqt.params, query = nreqt.query, fragment = nreqt.fragment,
@@ -71,8 +86,8 @@ local function requestheaders(nreqt, schemedefs)
   if nreqt.user and nreqt.password then
     h["authorization"] = "Basic " .. (mime.b64(nreqt.user .. ":" .. url.unescape(nreqt.password)))
   end
-  local proxy = nreqt.proxy or _M.PROXY
-  if proxy then
+  local proxy = scriptproxy(nreqt)
+  if proxy and not istls(nreqt) then
     proxy = url.parse(proxy)
     if proxy.user and proxy.password then
       h["proxy-authorization"] = "Basic " .. (mime.b64(proxy.user .. ":" .. proxy.password))
@@ -92,7 +107,7 @@ local function adjustrequest(reqt)
   local schemedefs = _M.schemes[nreqt.scheme]
   -- Indexing first gives LuaSocket's own error for unknown schemes ("attempt to index a nil value").
   local create = schemedefs.create
-  if nreqt.create then create(nreqt) end
+  if nreqt.create and not tlscreates[nreqt.create] then create(nreqt) end
   local port, method, host = nreqt.port, nreqt.method, nreqt.host
   if not (port and port ~= "") then nreqt.port = schemedefs.port end
   if not (method and method ~= "") then nreqt.method = "GET" end
@@ -121,14 +136,49 @@ end
 
 local function origin(nreqt)
   local host = nreqt.host
-  local proxy = nreqt.proxy or _M.PROXY
+  local proxy = scriptproxy(nreqt)
   local scheme, port = nreqt.scheme, nreqt.port
-  if proxy then
+  if istls(nreqt) then scheme = "https" end
+  if proxy and scheme ~= "https" then
     local p = url.parse(proxy, { port = 3128, scheme = "http" })
     scheme, host, port = p.scheme, p.host, p.port
   end
   if host:find(":", 1, true) and not host:find("^%[") then host = "[" .. host .. "]" end
   return scheme .. "://" .. host .. ":" .. tostring(port)
+end
+
+-- LuaSec's verify field: a string or a list of flags ("none", "peer", "fail_if_no_peer_cert", …).
+local function verifyflag(v)
+  if v == nil then return nil end
+  local none, peer = false, false
+  for _, f in ipairs(type(v) == "table" and v or { v }) do
+    if f == "none" then none = true elseif f == "peer" then peer = true end
+  end
+  if peer then return true end
+  if none then return false end
+  return nil
+end
+
+-- What luahttp's transport needs beyond LuaSocket's arguments (src/modules/socket/http.ts, request()).
+local function extras(nreqt, deadline)
+  local proxy = scriptproxy(nreqt)
+  local e = { deadline = deadline and math.max(deadline - socket.gettime(), 0.001) or nil }
+  if nreqt.compressed ~= nil then e.compressed = not not nreqt.compressed end
+  local tls = istls(nreqt)
+  if proxy then
+    if tls then
+      local p = url.parse(proxy, { port = 3128, scheme = "http" })
+      e.proxy = url.build { scheme = p.scheme, host = p.host, port = p.port, user = p.user, password = p.password }
+    else
+      e.proxy = false
+    end
+  end
+  if tls then
+    e.verify = verifyflag(nreqt.verify)
+    e.cafile = type(nreqt.cafile) == "string" and nreqt.cafile or nil
+    e.capath = type(nreqt.capath) == "string" and nreqt.capath or nil
+  end
+  return e
 end
 
 local function receiveheaders(raw)
@@ -185,14 +235,14 @@ end
 
 local trequest
 
-local function tredirect(reqt, location)
+local function tredirect(reqt, location, deadline)
   local newurl = url.absolute(reqt.url, location)
   -- As LuaSocket: a scheme change resets port and create in the caller's own table.
   if url.parse(newurl).scheme ~= reqt.scheme then
     reqt.port = nil
     reqt.create = nil
   end
-  local result, code, headers, status = trequest {
+  local result, code, headers, status = trequest({
     url = newurl,
     source = reqt.source,
     sink = reqt.sink,
@@ -201,16 +251,30 @@ local function tredirect(reqt, location)
     maxredirects = reqt.maxredirects,
     nredirects = (reqt.nredirects or 0) + 1,
     create = reqt.create,
-  }
+    -- luahttp carries its extensions and the TLS settings to the next hop too (LuaSocket drops them,
+    -- so an https hop fell back to LuaSec's verify = "none").
+    verify = reqt.verify, cafile = reqt.cafile, capath = reqt.capath,
+    timeout = reqt.timeout, compressed = reqt.compressed,
+  }, deadline)
   headers = headers or {}
   headers.location = headers.location or location
   return result, code, headers, status
 end
 
-function trequest(reqt)
+-- deadline: the absolute time reqt.timeout (a luahttp extension, copas's field name) ends the
+-- request at, redirects included.
+function trequest(reqt, deadline)
   local nreqt = adjustrequest(reqt)
-  local h = core.request(origin(nreqt), nreqt.method, nreqt.uri, wireheaders(nreqt),
-    nreqt.source ~= nil, _M.TIMEOUT, canyield())
+  if not deadline and type(nreqt.timeout) == "number" then deadline = socket.gettime() + nreqt.timeout end
+  local dial = origin(nreqt)
+  -- As with LuaSec's sockets: a TLS connection waits ssl.https.TIMEOUT, not http.TIMEOUT.
+  local timeout = _M.TIMEOUT
+  if dial:find("^https:") then
+    local https = package.loaded["ssl.https"]
+    timeout = https and https.TIMEOUT or 60
+  end
+  local h = core.request(dial, nreqt.method, nreqt.uri, wireheaders(nreqt),
+    nreqt.source ~= nil, timeout, canyield(), extras(nreqt, deadline))
   local try = socket.newtry(function() core.close(h) end)
   local step = nreqt.step or ltn12.pump.step
   if nreqt.source then
@@ -224,7 +288,7 @@ function trequest(reqt)
   local status = "HTTP/1.1 " .. code .. (reason ~= "" and (" " .. reason) or "")
   if not nreqt.source and shouldredirect(nreqt, code, headers) then
     core.close(h)
-    return tredirect(reqt, headers.location)
+    return tredirect(reqt, headers.location, deadline)
   end
   if shouldreceivebody(nreqt, code) then
     -- LuaSocket's body framing decides how the sink is fed (socket.source's three modes).

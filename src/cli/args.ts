@@ -12,16 +12,31 @@ export interface CliOptions {
   httpbin: boolean;
   connectTo: string[];
   help: boolean;
+  /** --insecure: TLS without certificate or host name verification (unless a request sets verify). */
+  insecure: boolean;
+  /** --proxy URL (curl -x): for every request without its own reqt.proxy; "" = none, ignoring *_proxy. */
+  proxy?: string;
+  /** --noproxy LIST (curl's): hosts that bypass the proxy, replacing no_proxy. */
+  noProxy?: string;
+  /** --timeout SECONDS: the whole script's deadline. */
+  timeoutSeconds?: number;
+  /** --compressed: ask for and decode gzip/deflate/br on every request. */
+  compressed: boolean;
+  /** --trace: request/response heads, connects and timings on stderr. */
+  trace: boolean;
+  /** --http2: offer HTTP/2 by ALPN on TLS connections. */
+  http2: boolean;
 }
 
 export class UsageError extends Error {}
 
-const WITH_VALUE = new Set(['--connect-to']);
+const WITH_VALUE = new Set(['--connect-to', '--proxy', '--noproxy', '--timeout']);
 
 export function parseArgs(args: string[], progname = 'luahttp'): CliOptions {
   const o: CliOptions = {
     argv: [progname, ...args], scriptIndex: null, actions: [], version: false, interactive: false,
     noEnv: false, warnings: false, httpbin: false, connectTo: [], help: false,
+    insecure: false, compressed: false, trace: false, http2: false,
   };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
@@ -40,6 +55,18 @@ export function parseArgs(args: string[], progname = 'luahttp'): CliOptions {
         case '--httpbin': o.httpbin = true; break;
         case '--connect-to': o.connectTo.push(value!); break;
         case '--help': o.help = true; break;
+        case '--insecure': o.insecure = true; break;
+        case '--proxy': o.proxy = value!; break;
+        case '--noproxy': o.noProxy = value!; break;
+        case '--timeout': {
+          const n = Number(value);
+          if (!(n > 0) || !Number.isFinite(n)) throw new UsageError(`'--timeout' needs a number of seconds > 0, got '${value}'`);
+          o.timeoutSeconds = n;
+          break;
+        }
+        case '--compressed': o.compressed = true; break;
+        case '--trace': o.trace = true; break;
+        case '--http2': o.http2 = true; break;
         default: throw new UsageError(`unrecognized option '${a}'`);
       }
       continue;
@@ -85,6 +112,15 @@ luahttp options:
   --httpbin                 start the bundled httpbin server and map httpbin.org:80 to it
   --connect-to H1:P1:H2:P2  connect to H2:P2 when a URL names H1:P1 (curl's syntax; repeatable;
                             the URL and Host header stay the original; empty parts match any)
+  --insecure                TLS without certificate/host name checks (a request's verify wins)
+  --proxy URL               proxy for every request without reqt.proxy (curl -x; "" = none);
+                            default: http_proxy, https_proxy, all_proxy (either case)
+  --noproxy LIST            hosts that bypass the proxy (curl's; replaces no_proxy)
+  --timeout SECONDS         end the script with an error after SECONDS (exit code 1)
+  --compressed              send Accept-Encoding and decode gzip/deflate/br bodies
+  --trace                   print each request and response head, connects, reuse and
+                            timings to stderr (like curl -v; stdout untouched)
+  --http2                   let https connections negotiate HTTP/2
   --help                    show this help
 Commands:
   ${progname} httpbin [--port N] [--host H]   run the bundled httpbin-compatible server alone

@@ -3,7 +3,8 @@
 import fs from 'node:fs';
 import tty from 'node:tty';
 import { parseArgs, usage, UsageError, type CliOptions } from './args.js';
-import { HostLink } from '../vm/host-link.js';
+import { Worker } from 'node:worker_threads';
+import { HostLink, type TransportSettings } from '../vm/host-link.js';
 import type { InProcessHost } from '../host/in-process-host.js';
 import type { LuaVm } from '../vm/lua-vm.js';
 import { LUAHTTP_VERSION } from '../version.js';
@@ -27,7 +28,29 @@ async function inProcessHostFor(o: CliOptions, host: HostLink): Promise<InProces
     const { httpbinPort } = host.rpc().call<{ httpbinPort: number }>({ op: 'host.info' });
     rules.push(...httpbinRules(httpbinPort));
   }
-  return inProcessHost(rules);
+  return inProcessHost(rules, transportSettings(o));
+}
+
+function transportSettings(o: CliOptions): TransportSettings {
+  return { insecure: o.insecure, proxy: o.proxy, noProxy: o.noProxy, compressed: o.compressed, trace: o.trace, http2: o.http2 };
+}
+
+/**
+ * --timeout: the script ends with a LuaSocket-style message and exit code 1. The timer runs on this
+ * thread, which is free whenever the script waits by yielding (network waits, by default); a script
+ * that never gives this thread back (a busy loop, a blocking wait) is ended by a watchdog thread a
+ * moment later, by SIGKILL — a thread cannot set another thread's exit code.
+ */
+function startDeadline(seconds: number, onTimeout: () => void): void {
+  const ms = seconds * 1000;
+  const message = `${PROGNAME}: timeout (the script ran longer than --timeout ${seconds} s)\n`;
+  setTimeout(() => { writeStderr(message); onTimeout(); }, ms).unref();
+  const watchdog = new Worker(`
+    const { workerData } = require('node:worker_threads');
+    const fs = require('node:fs');
+    setTimeout(() => { fs.writeSync(2, workerData.message); process.kill(process.pid, 'SIGKILL'); }, workerData.ms);
+  `, { eval: true, workerData: { ms: ms + 500, message } });
+  watchdog.unref();
 }
 
 export async function main(args: string[]): Promise<void> {
@@ -48,7 +71,7 @@ export async function main(args: string[]): Promise<void> {
     fs.writeSync(1, usage(PROGNAME));
     process.exit(0);
   }
-  const host = new HostLink({ connectTo: o.connectTo, httpbin: o.httpbin });
+  const host = new HostLink({ connectTo: o.connectTo, httpbin: o.httpbin, transport: transportSettings(o) });
   // The host thread is needed up front only for --httpbin (its server runs there); otherwise it
   // starts on the first wait that cannot yield.
   if (o.httpbin) host.start();
@@ -60,6 +83,7 @@ export async function main(args: string[]): Promise<void> {
     vm?.files.flushAll();
     process.exit(code);
   };
+  if (o.timeoutSeconds !== undefined) startDeadline(o.timeoutSeconds, () => exit(1));
   // Loaded only now, so the host worker (started above) boots while this module graph loads.
   const { LuaVm } = await import('../vm/lua-vm.js');
   const inProcess = await inProcessHostFor(o, host);

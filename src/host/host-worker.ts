@@ -3,10 +3,13 @@
 import { workerData, type MessagePort } from 'node:worker_threads';
 import { parseConnectTo, type ConnectToRule } from './connect-to.js';
 import { httpOps } from './ops/http-ops.js';
+import { socketOps } from './ops/socket-ops.js';
+import { RawSockets } from './raw-sockets.js';
 import { dispatchOps, type OpTable } from './ops/op-table.js';
 import { httpbinRules } from './httpbin-mapping.js';
 import { reportHostDeath, serveRpc } from './rpc-server.js';
-import { Transport } from './transport.js';
+import { Transport, transportOptions } from './transport.js';
+import type { TransportSettings } from '../vm/host-link.js';
 import { ByteRing, type RingBuffers } from '../vm/byte-ring.js';
 
 export interface HostWorkerData {
@@ -15,6 +18,7 @@ export interface HostWorkerData {
   ring: RingBuffers;
   connectTo: string[];
   httpbin: boolean;
+  transport?: TransportSettings;
 }
 
 const data = workerData as HostWorkerData;
@@ -34,8 +38,8 @@ async function main(): Promise<void> {
     rules.push(...httpbinRules(httpbinPort));
   }
   const hostInfo: OpTable = { 'host.info': async () => ({ value: { httpbinPort } }) };
-  const transport = new Transport({ connectTo: rules });
-  serveRpc(data.port, data.flag, dispatchOps(hostInfo, httpOps(transport, new ByteRing(data.ring), true)));
+  const transport = new Transport(transportOptions(rules, data.transport));
+  serveRpc(data.port, data.flag, dispatchOps(hostInfo, httpOps(transport, new ByteRing(data.ring), true), socketOps(new RawSockets(rules), true)));
   setImmediate(() => transport.warm());
 }
 

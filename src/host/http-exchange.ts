@@ -1,8 +1,10 @@
 // One HTTP request/response on the I/O host: undici does the protocol; this class turns its callbacks
 // into the pull-style steps the VM's blocking calls need (write body, wait head, read body), with
 // bounded buffering both ways so a 1 GiB download or upload keeps memory flat.
+import zlib from 'node:zlib';
 import type { Dispatcher } from 'undici';
 import { luaSocketError } from './luasocket-errors.js';
+import type { TlsSettings, Transport } from './transport.js';
 import { RING_ENDED, RING_FAILED, type ByteRing } from '../vm/byte-ring.js';
 
 export interface ExchangeRequest {
@@ -14,6 +16,28 @@ export interface ExchangeRequest {
   hasBody: boolean;
   /** LuaSocket's per-wait timeout; null = wait forever. */
   timeoutMs: number | null;
+  /** luahttp extension `reqt.timeout`: the whole exchange must end within this many ms. */
+  deadlineMs?: number | null;
+  /** The LuaSec TLS fields of the request table (https only). */
+  tls?: TlsSettings;
+  /** See RouteRequest.proxy. */
+  proxy?: string | null;
+  /** `reqt.compressed` / `--compressed`: ask for and decode gzip, deflate and br. */
+  compressed?: boolean;
+}
+
+/** What `compressed` sends unless the script set its own Accept-Encoding. */
+const ACCEPT_ENCODING = 'gzip, deflate, br';
+
+/** A decoder for a Content-Encoding luahttp can undo, or null (then the body is passed on as is). */
+function decoderFor(coding: string): ((first: Buffer) => zlib.Zlib & NodeJS.ReadWriteStream) | null {
+  switch (coding.trim().toLowerCase()) {
+    case 'gzip': case 'x-gzip': return () => zlib.createGunzip();
+    case 'br': return () => zlib.createBrotliDecompress();
+    // "deflate" is meant to be zlib-wrapped, but servers send raw deflate too (fetch accepts both).
+    case 'deflate': return (first) => ((first[0]! & 0x0f) === 8 ? zlib.createInflate() : zlib.createInflateRaw());
+    default: return null;
+  }
 }
 
 export interface ResponseHead {
@@ -56,29 +80,77 @@ export class HttpExchange {
   private ringWaiting = false;
   private ringFinished: (() => void) | null = null;
 
-  constructor(req: ExchangeRequest, dispatcher: Dispatcher) {
+  private deadline: NodeJS.Timeout | null = null;
+  /** The Content-Encoding decoder when `compressed` applies to this response. */
+  private decoder: (zlib.Zlib & NodeJS.ReadWriteStream) | null = null;
+  private makeDecoder: ((first: Buffer) => zlib.Zlib & NodeJS.ReadWriteStream) | null = null;
+
+  constructor(req: ExchangeRequest, transport: Transport) {
     const timeout = req.timeoutMs === null ? 0 : Math.max(1, req.timeoutMs);
+    const trace = transport.trace;
+    const started = Date.now();
+    const connectsBefore = transport.connects;
+    let headers = req.headers;
+    const compressed = req.compressed ?? transport.compressed;
+    if (compressed && !headers.some((h, i) => i % 2 === 0 && h.toLowerCase() === 'accept-encoding')) {
+      headers = [...headers, 'Accept-Encoding', ACCEPT_ENCODING];
+    }
     const handler = {
       onRequestStart: (controller: Controller) => { this.controller = controller; },
       onResponseStart: (controller: Controller, status: number, _headers: unknown, statusText: string) => {
-        this.head = { status, statusText: statusText ?? '', headers: (controller.rawHeaders ?? []).map((b) => new Uint8Array(b)) };
+        let raw: Uint8Array[] = (controller.rawHeaders ?? []).map((b) => new Uint8Array(b));
+        if (compressed) raw = this.startDecoding(raw);
+        this.head = { status, statusText: statusText ?? '', headers: raw };
+        if (trace) {
+          if (transport.connects === connectsBefore) trace('* Re-using existing connection');
+          trace(`< HTTP/1.1 ${status}${statusText ? ` ${statusText}` : ''}`);
+          for (const [i, h] of (controller.rawHeaders ?? []).entries()) if (i % 2 === 0) trace(`< ${h.toString('latin1')}: ${controller.rawHeaders![i + 1]!.toString('latin1')}`);
+          trace(`* head after ${Date.now() - started} ms`);
+        }
         this.notify();
       },
       onResponseData: (controller: Controller, chunk: Buffer) => {
-        this.chunks.push(chunk);
-        this.queued += chunk.length;
-        if (this.ring) this.pumpRing();
+        if (this.makeDecoder) {
+          this.decoder ??= this.openDecoder(this.makeDecoder(chunk));
+          this.decoder.write(chunk);
+          return;
+        }
+        this.take(chunk);
         if (this.queued > PAUSE_ABOVE && !this.paused) { this.paused = true; controller.pause(); }
-        this.notify();
       },
-      onResponseEnd: () => { this.ended = true; if (this.ring) this.pumpRing(); this.notify(); },
-      onResponseError: (_c: Controller, err: Error) => { this.fail(err); },
+      onResponseEnd: () => {
+        trace?.(`* response ended after ${Date.now() - started} ms`);
+        if (this.makeDecoder) {
+          if (this.decoder) this.decoder.end(); else this.finish();
+          return;
+        }
+        this.finish();
+      },
+      onResponseError: (_c: Controller, err: Error) => { trace?.(`* failed after ${Date.now() - started} ms: ${err.message}`); this.fail(err); },
     };
-    dispatcher.dispatch({
-      origin: req.origin,
-      path: req.path,
+    if (req.deadlineMs != null) {
+      this.deadline = setTimeout(() => {
+        this.fail({ code: 'UND_ERR_HEADERS_TIMEOUT' });
+        this.controller?.abort(new Error('luahttp: request deadline'));
+      }, Math.max(1, req.deadlineMs));
+      this.deadline.unref();
+    }
+    let route;
+    try {
+      route = transport.route({ origin: req.origin, path: req.path, headers, timeoutMs: req.timeoutMs, tls: req.tls, proxy: req.proxy });
+    } catch (e) {
+      this.fail(e);
+      return;
+    }
+    if (trace) {
+      trace(`> ${req.method} ${route.origin === req.origin ? req.path : route.path} HTTP/1.1${route.proxy ? `   (${req.origin} via proxy ${route.proxy})` : `   (${req.origin})`}`);
+      for (let i = 0; i + 1 < route.headers.length; i += 2) trace(`> ${route.headers[i]}: ${route.headers[i + 1]}`);
+    }
+    route.dispatcher.dispatch({
+      origin: route.origin,
+      path: route.path,
       method: req.method,
-      headers: req.headers,
+      headers: route.headers,
       body: req.hasBody ? this.bodyIterable() : null,
       headersTimeout: timeout,
       bodyTimeout: timeout,
@@ -86,7 +158,49 @@ export class HttpExchange {
     } as Dispatcher.DispatchOptions, handler as unknown as Dispatcher.DispatchHandler);
   }
 
+  /** Decides whether this response is decoded; then Content-Encoding and Content-Length (of the coded bytes) are dropped. */
+  private startDecoding(raw: Uint8Array[]): Uint8Array[] {
+    const text = (b: Uint8Array): string => Buffer.from(b).toString('latin1');
+    const i = raw.findIndex((h, k) => k % 2 === 0 && text(h).toLowerCase() === 'content-encoding');
+    if (i < 0) return raw;
+    this.makeDecoder = decoderFor(text(raw[i + 1]!));
+    if (!this.makeDecoder) return raw;
+    return raw.filter((_, k) => {
+      const name = text(raw[k - (k % 2)]!).toLowerCase();
+      return name !== 'content-encoding' && name !== 'content-length';
+    });
+  }
+
+  private openDecoder(d: zlib.Zlib & NodeJS.ReadWriteStream): zlib.Zlib & NodeJS.ReadWriteStream {
+    d.on('data', (c: Buffer) => this.take(c));
+    d.on('end', () => this.finish());
+    d.on('error', (e: Error) => {
+      this.fail(new Error(`content decoding failed (${e.message})`));
+      this.controller?.abort(e);
+    });
+    return d;
+  }
+
+  private take(chunk: Buffer): void {
+    this.chunks.push(chunk);
+    this.queued += chunk.length;
+    if (this.ring) this.pumpRing();
+    this.notify();
+  }
+
+  private finish(): void {
+    this.ended = true;
+    this.clearDeadline();
+    if (this.ring) this.pumpRing();
+    this.notify();
+  }
+
+  private clearDeadline(): void {
+    if (this.deadline) { clearTimeout(this.deadline); this.deadline = null; }
+  }
+
   private fail(err: unknown): void {
+    this.clearDeadline();
     if (this.failure === null && !this.ended) this.failure = luaSocketError(err);
     if (this.ring) this.pumpRing();
     this.notify();
@@ -213,6 +327,7 @@ export class HttpExchange {
   }
 
   abort(): void {
+    this.clearDeadline();
     this.ring = null;
     if (!this.ended && this.failure === null) {
       this.failure = 'closed';

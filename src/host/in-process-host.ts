@@ -5,15 +5,16 @@ import { createRing, ByteRing } from '../vm/byte-ring.js';
 import type { ConnectToRule } from './connect-to.js';
 import { httpOps } from './ops/http-ops.js';
 import { dispatchOps } from './ops/op-table.js';
-import { Transport } from './transport.js';
+import { Transport, transportOptions } from './transport.js';
+import type { TransportSettings } from '../vm/host-link.js';
 
 export interface InProcessHost {
   handle: (msg: { op: string } & Record<string, unknown>) => Promise<unknown>;
   close: () => Promise<void>;
 }
 
-export function inProcessHost(connectTo: ConnectToRule[]): InProcessHost {
-  const transport = new Transport({ connectTo });
+export function inProcessHost(connectTo: ConnectToRule[], settings?: TransportSettings): InProcessHost {
+  const transport = new Transport(transportOptions(connectTo, settings));
   // In-process exchanges never stream through a ring (that is for crossing threads): a token one.
   const dispatch = dispatchOps(httpOps(transport, new ByteRing(createRing(64)), false));
   return {

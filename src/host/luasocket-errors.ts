@@ -39,8 +39,40 @@ const BY_PARSER_REASON: [RegExp, string][] = [
   [/header/i, 'malformed reponse headers'],
 ];
 
+/**
+ * OpenSSL's certificate verification failures as Node reports them (err.code = OpenSSL's X509_V_ERR
+ * name without the prefix; the message is OpenSSL's own text). LuaSec returns "certificate verify
+ * failed" for all of them; luahttp appends the reason: "certificate verify failed (certificate has expired)".
+ */
+const CERT_VERIFY_CODES = new Set([
+  'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_CRL', 'UNABLE_TO_DECRYPT_CERT_SIGNATURE', 'UNABLE_TO_DECRYPT_CRL_SIGNATURE',
+  'UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY', 'CERT_SIGNATURE_FAILURE', 'CRL_SIGNATURE_FAILURE', 'CERT_NOT_YET_VALID',
+  'CERT_HAS_EXPIRED', 'CRL_NOT_YET_VALID', 'CRL_HAS_EXPIRED', 'ERROR_IN_CERT_NOT_BEFORE_FIELD',
+  'ERROR_IN_CERT_NOT_AFTER_FIELD', 'ERROR_IN_CRL_LAST_UPDATE_FIELD', 'ERROR_IN_CRL_NEXT_UPDATE_FIELD', 'OUT_OF_MEM',
+  'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'CERT_CHAIN_TOO_LONG', 'CERT_REVOKED', 'INVALID_CA', 'PATH_LENGTH_EXCEEDED',
+  'INVALID_PURPOSE', 'CERT_UNTRUSTED', 'CERT_REJECTED', 'HOSTNAME_MISMATCH',
+]);
+
+function tlsError(err: { code?: string; message?: string; reason?: string }): string | null {
+  const code = err.code ?? '';
+  // Node checks the host name after OpenSSL accepted the chain; OpenSSL's own text for it is "hostname mismatch".
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return 'certificate verify failed (hostname mismatch)';
+  if (CERT_VERIFY_CODES.has(code)) return `certificate verify failed (${err.message})`;
+  // Other OpenSSL failures carry OpenSSL's reason, which is what LuaSec returns ("wrong version number").
+  if (code.startsWith('ERR_SSL_')) return err.reason ?? err.message ?? code;
+  // The peer closed during the handshake; OpenSSL (so LuaSec) calls it this.
+  if (/before secure TLS connection was established/.test(err.message ?? '')) return 'unexpected eof while reading';
+  // undici's CONNECT tunnel refusal: "Proxy response (403) !== 200 when HTTP Tunneling".
+  const m = /^Proxy response \((\d+)\) !== 200/.exec(err.message ?? '');
+  if (m) return `proxy CONNECT failed (status ${m[1]})`;
+  return null;
+}
+
 export function luaSocketError(e: unknown): string {
-  const err = e as { code?: string; message?: string; cause?: unknown; errors?: unknown[]; name?: string };
+  const err = e as { code?: string; message?: string; cause?: unknown; errors?: unknown[]; name?: string; reason?: string };
+  const t = err ? tlsError(err) : null;
+  if (t) return t;
   if (err?.code && BY_CODE[err.code]) return BY_CODE[err.code]!;
   if (err?.name === 'HTTPParserError' || err?.message?.startsWith('Response does not match the HTTP/1.1 protocol')) {
     for (const [re, msg] of BY_PARSER_REASON) if (re.test(err.message ?? '')) return msg;

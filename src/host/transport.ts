@@ -1,15 +1,57 @@
 // The one transport every protocol module reaches the network through: undici agents (keep-alive
-// pools), with host mapping applied where connections are made, so no module can bypass it.
+// pools), with host mapping, TLS policy and proxies applied here, so no module can bypass them.
+import fs from 'node:fs';
+import path from 'node:path';
+import tls from 'node:tls';
 import { createRequire } from 'node:module';
 import v8 from 'node:v8';
 import { DEFAULT_WASM_TIERING_BUDGET } from '../vm/lua-api.js';
 import type { Dispatcher } from 'undici';
 import { resolveConnectTo, type ConnectToRule } from './connect-to.js';
+import { proxyFor, type ProxySettings } from './proxy-config.js';
+import type { TransportSettings } from '../vm/host-link.js';
 
 const require = createRequire(import.meta.url);
 
-export interface TransportOptions {
+export interface TransportOptions extends ProxySettings {
   connectTo: ConnectToRule[];
+  /** `--insecure`: no certificate or host name verification unless a request asks for it. */
+  insecure?: boolean;
+  /** `--http2`: offer h2 by ALPN on TLS connections (undici's allowH2). */
+  http2?: boolean;
+  /** `--trace`: receives curl -v style lines (connects here; request and response heads in HttpExchange). */
+  trace?: (line: string) => void;
+  /** `--compressed`: every request asks for and decodes gzip/deflate/br (see HttpExchange). */
+  compressed?: boolean;
+}
+
+/** The TLS fields of a LuaSec request table, as http.lua normalises them. */
+export interface TlsSettings {
+  /** true = verify peer and host name; false = `verify = "none"`; absent = the transport's default. */
+  verify?: boolean;
+  cafile?: string;
+  capath?: string;
+}
+
+/** Where one request goes: the dispatcher, and origin/path/headers as that dispatcher needs them. */
+export interface Route {
+  dispatcher: Dispatcher;
+  origin: string;
+  path: string;
+  headers: string[];
+  /** The proxy used, for --trace. */
+  proxy: string | null;
+}
+
+export interface RouteRequest {
+  origin: string;
+  path: string;
+  headers: string[];
+  /** LuaSocket's per-wait timeout (also the connect timeout); null = none. */
+  timeoutMs: number | null;
+  tls?: TlsSettings;
+  /** A proxy the script named (string), none because http.lua already addressed it (null), or absent: the transport decides. */
+  proxy?: string | null;
 }
 
 type ConnectFn = (opts: Record<string, unknown> & { hostname: string; port: string | number; protocol: string }, cb: (err: Error | null, socket: unknown) => void) => void;
@@ -17,6 +59,7 @@ type ConnectFn = (opts: Record<string, unknown> & { hostname: string; port: stri
 // Only the parts of undici we use: loading the whole package costs 110–166 ms at start (ref/startup.md §5).
 interface UndiciParts {
   Agent: new (opts: Record<string, unknown>) => Dispatcher;
+  ProxyAgent: new (opts: Record<string, unknown>) => Dispatcher;
   buildConnector: (opts: Record<string, unknown>) => ConnectFn;
 }
 let undiciParts: UndiciParts | undefined;
@@ -25,6 +68,13 @@ function undici(): UndiciParts {
     undiciParts = {
       Agent: require('undici/lib/dispatcher/agent'),
       buildConnector: require('undici/lib/core/connect'),
+      get ProxyAgent() {
+        // The tunnel is opened with dispatcher.connect(), which undici's index.js installs on the
+        // prototype; we load undici piecemeal, so install just that one (only when a proxy is used).
+        const Dispatcher = require('undici/lib/dispatcher/dispatcher');
+        Dispatcher.prototype.connect ??= require('undici/lib/api/api-connect');
+        return require('undici/lib/dispatcher/proxy-agent');
+      },
     };
     raiseTieringBudgetForLlhttp();
   }
@@ -54,28 +104,130 @@ function raiseTieringBudgetForLlhttp(): void {
   wasm.Module = Patched;
 }
 
+/** LuaSec's message when a CA file or directory cannot be loaded (ssl.newcontext fails the same way). */
+export class CaLoadError extends Error {}
+
+/**
+ * Node's `ca` option replaces the default store, so `cafile`/`capath` are added to Node's roots and
+ * NODE_EXTRA_CA_CERTS (which Node only applies when `ca` is absent).
+ */
+function caList(cafile: string | undefined, capath: string | undefined): string[] {
+  const list = [...tls.rootCertificates];
+  const extra = process.env.NODE_EXTRA_CA_CERTS;
+  if (extra) { try { list.push(fs.readFileSync(extra, 'latin1')); } catch { /* Node warns about it at start */ } }
+  try {
+    if (cafile) list.push(fs.readFileSync(cafile, 'latin1'));
+    if (capath) {
+      // OpenSSL's hashed directory (c_rehash: <hash>.<n>) and plain .pem/.crt files alike.
+      for (const f of fs.readdirSync(capath).sort()) {
+        if (!/^[0-9a-f]{8}\.\d+$|\.(pem|crt)$/i.test(f)) continue;
+        const text = fs.readFileSync(path.join(capath, f), 'latin1');
+        if (text.includes('-----BEGIN CERTIFICATE-----')) list.push(text);
+      }
+    }
+  } catch (e) {
+    throw new CaLoadError(`error loading CA locations (${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such file or directory' : (e as Error).message})`);
+  }
+  return list;
+}
+
+function decodedUserinfo(u: URL): string | null {
+  if (!u.username && !u.password) return null;
+  return Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64');
+}
+
 export class Transport {
-  /** One agent per connect timeout: undici fixes it per agent, LuaSocket per request (http.TIMEOUT). */
-  private readonly agents = new Map<number, Dispatcher>();
+  /** Agents by connect timeout, TLS settings and proxy: undici fixes these per agent, LuaSocket per request. */
+  private readonly agents = new Map<string, Dispatcher>();
+
+  /** New connections made so far (--trace tells a reused connection by it not moving). */
+  connects = 0;
 
   constructor(private readonly options: TransportOptions) {}
 
-  dispatcher(connectTimeoutMs: number): Dispatcher {
-    let agent = this.agents.get(connectTimeoutMs);
+  get trace(): ((line: string) => void) | undefined { return this.options.trace; }
+  get compressed(): boolean { return this.options.compressed ?? false; }
+
+  /** The dispatcher and request shape for one request: direct, via an HTTP proxy, or tunnelled with CONNECT. */
+  route(req: RouteRequest): Route {
+    const target = new URL(req.origin);
+    const protocol = target.protocol === 'https:' ? 'https:' : 'http:';
+    const port = Number(target.port || (protocol === 'https:' ? 443 : 80));
+    const proxy = req.proxy === null ? null
+      : req.proxy !== undefined ? req.proxy
+        : proxyFor(this.options, protocol, target.hostname, port);
+    const timeout = req.timeoutMs ?? 60_000;
+    const tlsKey = this.tlsOptions(req.tls);
+    if (!proxy) return { dispatcher: this.agent(timeout, tlsKey), origin: req.origin, path: req.path, headers: req.headers, proxy: null };
+    const p = new URL(proxy);
+    if (protocol === 'http:') {
+      // A plain-http target: the request goes to the proxy in absolute form (as curl; LuaSocket's own
+      // reqt.proxy form is built in http.lua and arrives here with proxy = null).
+      const headers = [...req.headers];
+      const auth = decodedUserinfo(p);
+      if (auth && !headers.some((h, i) => i % 2 === 0 && h.toLowerCase() === 'proxy-authorization')) headers.push('Proxy-Authorization', `Basic ${auth}`);
+      return { dispatcher: this.agent(timeout, tlsKey), origin: p.origin, path: req.origin + req.path, headers, proxy };
+    }
+    // https through a proxy: a CONNECT tunnel, TLS end to end; Proxy-Authorization goes in the CONNECT.
+    const headers = req.headers.filter((_, i, a) => a[i - (i % 2)]!.toLowerCase() !== 'proxy-authorization');
+    return { dispatcher: this.proxyAgent(proxy, timeout, tlsKey), origin: req.origin, path: req.path, headers, proxy };
+  }
+
+  private tlsOptions(t: TlsSettings | undefined): Record<string, unknown> {
+    const verify = t?.verify ?? !this.options.insecure;
+    const o: Record<string, unknown> = { rejectUnauthorized: verify };
+    if (verify && (t?.cafile || t?.capath)) { o.ca = caList(t.cafile, t.capath); o.caKey = `${t.cafile}|${t.capath}`; }
+    return o;
+  }
+
+  private agent(timeout: number, tlsOpts: Record<string, unknown>): Dispatcher {
+    const { ca, caKey, ...rest } = tlsOpts;
+    const key = `direct|${timeout}|${rest.rejectUnauthorized}|${caKey ?? ''}`;
+    let agent = this.agents.get(key);
     if (!agent) {
       const { Agent, buildConnector } = undici();
-      const base = buildConnector({ timeout: connectTimeoutMs });
+      const http2 = this.options.http2 ?? false;
+      const base = buildConnector({ timeout, allowH2: http2, ...rest, ...(ca ? { ca } : {}) });
       const rules = this.options.connectTo;
+      const trace = this.options.trace;
       const connect: ConnectFn = (opts, cb) => {
         const defaultPort = opts.protocol === 'https:' ? 443 : 80;
         const target = resolveConnectTo(rules, opts.hostname, Number(opts.port || defaultPort));
         const mapped = target.host === opts.hostname && target.port === Number(opts.port || defaultPort)
           ? opts
           : { ...opts, hostname: target.host.replace(/^\[|\]$/g, ''), port: String(target.port), servername: opts.servername ?? opts.hostname };
-        base(target.plaintext ? { ...mapped, protocol: 'http:' } : mapped, cb);
+        const started = Date.now();
+        this.connects++;
+        base(target.plaintext ? { ...mapped, protocol: 'http:' } : mapped, trace
+          ? (err, socket) => {
+            const s = socket as { remoteAddress?: string; remotePort?: number; alpnProtocol?: string | false; getProtocol?: () => string | null } | null;
+            if (err) trace(`* connect to ${mapped.hostname} port ${mapped.port || defaultPort} failed: ${err.message}`);
+            else trace(`* Connected to ${opts.hostname} (${s?.remoteAddress}) port ${s?.remotePort} in ${Date.now() - started} ms${s?.getProtocol ? ` (${s.getProtocol()}, ALPN ${s.alpnProtocol || 'none'})` : ''}`);
+            cb(err, socket);
+          }
+          : cb);
       };
-      agent = new Agent({ connect, strictContentLength: false });
-      this.agents.set(connectTimeoutMs, agent);
+      agent = new Agent({ connect, strictContentLength: false, allowH2: http2 });
+      this.agents.set(key, agent);
+    }
+    return agent;
+  }
+
+  private proxyAgent(proxy: string, timeout: number, tlsOpts: Record<string, unknown>): Dispatcher {
+    const { ca, caKey, ...rest } = tlsOpts;
+    const key = `proxy|${proxy}|${timeout}|${rest.rejectUnauthorized}|${caKey ?? ''}`;
+    let agent = this.agents.get(key);
+    if (!agent) {
+      const { ProxyAgent } = undici();
+      const http2 = this.options.http2 ?? false;
+      agent = new ProxyAgent({
+        uri: proxy,
+        proxyTls: { timeout },
+        requestTls: { timeout, ...rest, ...(ca ? { ca } : {}) },
+        strictContentLength: false,
+        allowH2: http2,
+      });
+      this.agents.set(key, agent);
     }
     return agent;
   }
@@ -89,4 +241,19 @@ export class Transport {
     await Promise.all([...this.agents.values()].map((a) => a.destroy()));
     this.agents.clear();
   }
+}
+
+/** TransportOptions from the CLI's plain settings (they cross to the host thread as data). */
+export function transportOptions(connectTo: ConnectToRule[], s: TransportSettings = {}): TransportOptions {
+  return {
+    connectTo,
+    insecure: s.insecure,
+    proxy: s.proxy,
+    noProxy: s.noProxy,
+    compressed: s.compressed,
+    http2: s.http2,
+    // Straight to fd 2: the host thread's process.stderr is an async pipe through the main thread,
+    // which may be blocked waiting for this very request.
+    trace: s.trace ? (line) => { fs.writeSync(2, `${line}\n`); } : undefined,
+  };
 }

@@ -1,10 +1,16 @@
-// The JS part of `socket.core`: clocks and sleeping. Numbers are floats, as LuaSocket's C core pushes them.
+// The JS part of `socket.core`: clocks, sleeping, TCP objects, select and dns. Numbers are floats,
+// as LuaSocket's C core pushes them.
 import type { LuaApi, LuaCFunction } from '../vm/lua-api.js';
 import { LUAHTTP_VERSION } from '../version.js';
+import { TcpObjects, type SocketIo } from './socket/tcp.js';
+import { selectFunction } from './socket/select.js';
+import { dnsFunctions } from './socket/dns.js';
 
 const sleepCell = new Int32Array(new SharedArrayBuffer(4));
 
-export function socketCore(api: LuaApi): Record<string, LuaCFunction> {
+export function socketCore(api: LuaApi, io: SocketIo): Record<string, LuaCFunction> {
+  const tcp = new TcpObjects(api, io);
+  const dns = dnsFunctions(api, tcp);
   return {
     /** socket.gettime(): seconds since the epoch with sub-millisecond precision. */
     gettime(L) {
@@ -21,5 +27,8 @@ export function socketCore(api: LuaApi): Record<string, LuaCFunction> {
       api.pushText(L, LUAHTTP_VERSION);
       return 1;
     },
+    ...tcp.coreFunctions(),
+    select: selectFunction(api, tcp),
+    ...Object.fromEntries(Object.entries(dns).map(([k, f]) => [`dns_${k}`, f])),
   };
 }

@@ -7,6 +7,18 @@ import { ByteRing, createRing } from './byte-ring.js';
 export interface HostOptions {
   connectTo: string[];
   httpbin: boolean;
+  /** The transport settings from the command line (plain data: it crosses to the host thread). */
+  transport?: TransportSettings;
+}
+
+/** TransportOptions without the parsed host mapping (see src/host/transport.ts). */
+export interface TransportSettings {
+  insecure?: boolean;
+  proxy?: string;
+  noProxy?: string;
+  compressed?: boolean;
+  trace?: boolean;
+  http2?: boolean;
 }
 
 export class HostLink {
@@ -23,7 +35,7 @@ export class HostLink {
     const { port1, port2 } = new MessageChannel();
     const flag = new Int32Array(new SharedArrayBuffer(8));
     this.worker = new Worker(new URL('../host/host-worker.js', import.meta.url), {
-      workerData: { port: port2, flag, ring: { header: this.ring.header, data: this.ring.data }, connectTo: this.options.connectTo, httpbin: this.options.httpbin },
+      workerData: { port: port2, flag, ring: { header: this.ring.header, data: this.ring.data }, connectTo: this.options.connectTo, httpbin: this.options.httpbin, transport: this.options.transport ?? {} },
       transferList: [port2],
       stdout: false,
       stderr: false,

@@ -70,7 +70,7 @@ export class LuaVm {
     this.loadRuntimeFile('runtime/boot.lua');
     api.pushFunctionTable(L, sys);
     api.m._lua_createtable(L, 0, 2);
-    api.pushFunctionTable(L, socketCore(api));
+    api.pushFunctionTable(L, socketCore(api, { rpc: options.rpc }));
     api.setField(L, -2, 'socket');
     api.pushFunctionTable(L, httpCore(api, {
       rpc: options.rpc,

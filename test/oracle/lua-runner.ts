@@ -42,6 +42,8 @@ export interface RunOptions {
   cwd?: string;
   /** Added after the caller's LUA_* variables are removed. */
   env?: Record<string, string>;
+  /** Default STDIN_FIXTURE. */
+  stdin?: Buffer | string;
 }
 
 /** Runs a command with cwd = repo root, fixed stdin, a clean Lua environment and a kill-on-timeout. */
@@ -62,7 +64,7 @@ export function runProcess(cmd: string, args: string[], timeoutMs = RUN_TIMEOUT_
     child.stdout.on('data', (d: Buffer) => out.push(d));
     child.stderr.on('data', (d: Buffer) => err.push(d));
     child.stdin.on('error', () => {}); // scripts that never read stdin may exit before we finish writing
-    child.stdin.end(STDIN_FIXTURE);
+    child.stdin.end(opts.stdin ?? STDIN_FIXTURE);
     child.on('error', (e) => {
       clearTimeout(timer);
       reject(e);

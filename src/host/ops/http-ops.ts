@@ -8,7 +8,6 @@ import type { OpTable } from './op-table.js';
 
 /** Largest body batch per round trip: big enough to amortise the RPC, small enough to stay flat. */
 const READ_BATCH = 1024 * 1024;
-const DEFAULT_CONNECT_TIMEOUT_MS = 60_000;
 
 export interface HeadAndBody { head?: ResponseHead; error?: string; body?: BodyRead }
 
@@ -40,7 +39,7 @@ export function httpOps(transport: Transport, ring: ByteRing, crossThread: boole
   return {
     'http.start': async (msg) => {
       const req = msg.req as ExchangeRequest;
-      const ex = new HttpExchange(req, transport.dispatcher(req.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS));
+      const ex = new HttpExchange(req, transport);
       exchanges.set(msg.id as number, ex);
       if (!req.hasBody) return headAndFirstBytes(msg.id as number, ex);
       return { value: {} };

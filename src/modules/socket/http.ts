@@ -85,6 +85,26 @@ function undiciHeaders(flat: string[]): string[] {
 
 export function httpCore(api: LuaApi, io: HttpIo): Record<string, LuaCFunction> {
   const { rpc, ring } = io;
+
+  /** The luahttp/LuaSec extras of a request (see request()). */
+  const readExtras = (L: number, idx: number, req: ExchangeRequest): void => {
+    const field = (name: string): LuaType => api.getField(L, idx, name);
+    const pop = (): void => api.m._lua_settop(L, -2);
+    if (field('verify') === LuaType.Boolean) (req.tls ??= {}).verify = api.toBoolean(L, -1);
+    pop();
+    if (field('cafile') === LuaType.String) (req.tls ??= {}).cafile = api.toText(L, -1)!;
+    pop();
+    if (field('capath') === LuaType.String) (req.tls ??= {}).capath = api.toText(L, -1)!;
+    pop();
+    const proxyType = field('proxy');
+    if (proxyType === LuaType.String) req.proxy = api.toText(L, -1)!;
+    else if (proxyType === LuaType.Boolean && !api.toBoolean(L, -1)) req.proxy = null;
+    pop();
+    if (field('deadline') === LuaType.Number) req.deadlineMs = api.toNumber(L, -1) * 1000;
+    pop();
+    if (field('compressed') === LuaType.Boolean) req.compressed = api.toBoolean(L, -1);
+    pop();
+  };
   const exchanges = new Map<number, ClientExchange>();
   let nextId = 1;
 
@@ -198,7 +218,11 @@ export function httpCore(api: LuaApi, io: HttpIo): Record<string, LuaCFunction> 
   };
 
   return {
-    /** request(origin, method, target, {name, value, …}, hasbody, timeout, canyield) → handle (no I/O yet). */
+    /**
+     * request(origin, method, target, {name, value, …}, hasbody, timeout, canyield [, extras]) → handle
+     * (no I/O yet). extras (http.lua builds it): verify (boolean), cafile, capath, proxy (string: tunnel
+     * through it; false: none, the script's proxy is already addressed), deadline (seconds), compressed.
+     */
     request(L) {
       const headers: string[] = [];
       const n = api.m._lua_rawlen(L, 4);
@@ -216,6 +240,7 @@ export function httpCore(api: LuaApi, io: HttpIo): Record<string, LuaCFunction> 
         hasBody: api.toBoolean(L, 5),
         timeoutMs: timeout < 0 ? null : timeout * 1000,
       };
+      if (api.type(L, 8) === LuaType.Table) readExtras(L, 8, req);
       const id = nextId++;
       const yields = api.toBoolean(L, 7) && io.inProcess !== undefined;
       exchanges.set(id, { req, yields, cont: null, reply: undefined, started: false, pending: [], pendingLen: 0, pieces: [], inRing: [], buffered: 0, done: false, error: null, streaming: false, remaining: null });
