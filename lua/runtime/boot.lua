@@ -46,7 +46,8 @@ local function readchunk(filename)
   else
     local err
     src, err = sys.readfile(filename)
-    if not src then return nil, sformat("cannot open %s: %s", filename, err) end
+    -- lauxlib opens a directory fine and fails on the first read.
+    if not src then return nil, sformat("cannot %s %s: %s", err == "Is a directory" and "read" or "open", filename, err) end
     chunkname = "@" .. filename
   end
   if src:sub(1, 3) == "\239\187\191" then src = src:sub(4) end

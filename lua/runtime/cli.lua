@@ -11,10 +11,12 @@ end
 -- A traceback with lua.c's shape: luahttp's own frames below the main chunk are replaced by the one
 -- "[C]: in ?" line that lua.c's pmain contributes.
 local function msghandler(msg)
-  if type(msg) ~= "string" then
+  -- lua.c: a number converts like a string; a __tostring result counts only if it is a string.
+  if type(msg) ~= "string" and type(msg) ~= "number" then
     local mt = getmetatable(msg)
-    if mt and mt.__tostring then
-      local s = tostring(msg)
+    local ts = mt and rawget(mt, "__tostring")
+    if ts then
+      local s = ts(msg)
       if type(s) == "string" then return s end
     end
     msg = string.format("(error object is a %s value)", type(msg))
@@ -29,7 +31,7 @@ end
 local function docall(f, ...)
   local r = table.pack(xpcall(f, msghandler, ...))
   if not r[1] then message(tostring(r[2])); return false end
-  return true
+  return true, r
 end
 
 local function dochunk(f, err)
@@ -66,8 +68,10 @@ for _, action in ipairs(opts.actions) do
   else
     local global, mod = value:match("^([^=]+)=(.*)$")
     if not global then global, mod = value, value end
-    local ok = docall(function() _G[global] = require(mod) end)
+    -- require is called directly, as lua.c does: its errors then carry no position of ours.
+    local ok, r = docall(require, mod)
     if not ok then return 1 end
+    _G[global] = r[2]
   end
 end
 

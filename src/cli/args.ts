@@ -1,5 +1,7 @@
 // Command-line parsing with lua.c's rules (options stop at the script name, `--` and `-`), plus
 // luahttp's own long options, which may appear anywhere before the script.
+import { parseConnectTo } from '../host/connect-to.js';
+
 export interface CliOptions {
   /** argv[0] is the program name; the rest as given. */
   argv: string[];
@@ -53,7 +55,10 @@ export function parseArgs(args: string[], progname = 'luahttp'): CliOptions {
       }
       switch (name) {
         case '--httpbin': o.httpbin = true; break;
-        case '--connect-to': o.connectTo.push(value!); break;
+        case '--connect-to':
+          try { parseConnectTo(value!); } catch (e) { throw new UsageError((e as Error).message); }
+          o.connectTo.push(value!);
+          break;
         case '--help': o.help = true; break;
         case '--insecure': o.insecure = true; break;
         case '--proxy': o.proxy = value!; break;

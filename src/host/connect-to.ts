@@ -10,32 +10,42 @@ export interface ConnectToRule {
   plaintext?: boolean;
 }
 
-function splitHostPort(s: string): [string, string, string] {
-  // IPv6 literals come bracketed, as in curl: [::1]:80
-  const parts: string[] = [];
-  let rest = s;
-  while (rest.length) {
-    if (rest.startsWith('[')) {
-      const end = rest.indexOf(']');
-      if (end < 0) throw new Error(`bad --connect-to value '${s}'`);
-      parts.push(rest.slice(1, end));
-      rest = rest.slice(end + 1);
-      if (rest.startsWith(':')) rest = rest.slice(1); else if (rest.length) throw new Error(`bad --connect-to value '${s}'`);
-    } else {
-      const i = rest.indexOf(':');
-      parts.push(i < 0 ? rest : rest.slice(0, i));
-      rest = i < 0 ? '' : rest.slice(i + 1);
-      if (i >= 0 && rest === '') parts.push('');
-    }
+/** Splits on ':' outside [brackets] (IPv6 literals come bracketed, as in curl: [::1]:80). */
+function splitFields(s: string): string[] {
+  const fields: string[] = [];
+  let cur = '';
+  let inBracket = false;
+  for (const c of s) {
+    if (cur.endsWith(']') && cur.startsWith('[') && !inBracket && c !== ':') throw new Error(`bad --connect-to value '${s}'`);
+    if (c === '[' && cur === '') inBracket = true;
+    else if (c === ']' && inBracket) inBracket = false;
+    else if (c === ':' && !inBracket) { fields.push(cur); cur = ''; continue; }
+    cur += c;
   }
-  if (parts.length !== 4) throw new Error(`bad --connect-to value '${s}' (want HOST1:PORT1:HOST2:PORT2)`);
-  return [parts[0]!, parts[1]!, `${parts[2]}\u0000${parts[3]}`];
+  if (inBracket) throw new Error(`bad --connect-to value '${s}'`);
+  fields.push(cur);
+  return fields;
+}
+
+const unbracket = (h: string): string => (h.startsWith('[') && h.endsWith(']') ? h.slice(1, -1) : h);
+
+/** curl: a port field is empty or a number 0..65535 ("No valid port number in connect to host string"). */
+function checkPort(port: string, spec: string): string {
+  if (port !== '' && !(/^\d{1,5}$/.test(port) && Number(port) <= 65535)) {
+    throw new Error(`bad --connect-to value '${spec}' (no valid port number '${port}')`);
+  }
+  return port;
 }
 
 export function parseConnectTo(spec: string): ConnectToRule {
-  const [fromHost, fromPort, to] = splitHostPort(spec);
-  const [toHost, toPort] = to.split('\u0000') as [string, string];
-  return { fromHost: fromHost.toLowerCase(), fromPort, toHost, toPort };
+  const f = splitFields(spec);
+  if (f.length !== 4) throw new Error(`bad --connect-to value '${spec}' (want HOST1:PORT1:HOST2:PORT2)`);
+  return {
+    fromHost: unbracket(f[0]!).toLowerCase(),
+    fromPort: checkPort(f[1]!, spec),
+    toHost: unbracket(f[2]!),
+    toPort: checkPort(f[3]!, spec),
+  };
 }
 
 /** The address to dial for host:port, after the first matching rule (curl uses the first match too). */

@@ -18,6 +18,8 @@ export const RING_FAILED = 2;
 export interface RingBuffers { header: Int32Array; data: Uint8Array }
 
 export function createRing(size = 4 * 1024 * 1024): RingBuffers {
+  // Positions wrap at 2^32; only a size dividing 2^32 maps them to the same slot on both sides of it.
+  if (size < 64 || (size & (size - 1)) !== 0) throw new RangeError(`ring size must be a power of two >= 64, got ${size}`);
   return { header: new Int32Array(new SharedArrayBuffer(32)), data: new Uint8Array(new SharedArrayBuffer(size)) };
 }
 

@@ -90,10 +90,10 @@ describe('options as lua.c', () => {
     expect(r.stdout).toBe('mymod\tnil\n');
   });
 
-  // luahttp bug: cli.lua calls require from a Lua closure, so require's error gets that closure's
+  // Regression test (fixed): cli.lua calls require from a Lua closure, so require's error gets that closure's
   // position ("…/lua/runtime/cli.lua:69: module 'nosuchmod' not found") and the traceback shows
   // cli.lua frames; lua.c calls require directly from C (no position, "[C]: in ?").
-  test.fails('-l of a missing module: the error and traceback of lua.c', async () => {
+  test('-l of a missing module: the error and traceback of lua.c', async () => {
     await expectSameAsNative(['-l', 'nosuchmod']);
   });
 
@@ -233,9 +233,9 @@ describe('scripts, require and errors as lua.c', () => {
     expect(r).toEqual({ stdout: '', stderr: 'luahttp: cannot open no-such-script.lua: No such file or directory\n', exit: 1 });
   });
 
-  // luahttp bug: lauxlib's loadfile opens a directory fine and fails on the first read
+  // Regression test (fixed): lauxlib's loadfile opens a directory fine and fails on the first read
   // ("cannot read sub: Is a directory"); luahttp reports "cannot open sub: Is a directory".
-  test.fails('a script that is a directory', async () => {
+  test('a script that is a directory', async () => {
     await expectSameAsNative(['sub']);
   });
 
@@ -269,15 +269,15 @@ describe('scripts, require and errors as lua.c', () => {
       expect(r.exit).toBe(1);
     });
 
-    // luahttp bug: lua.c's msghandler takes lua_tostring of a number error object ("luahttp: 42"
+    // Regression test (fixed): lua.c's msghandler takes lua_tostring of a number error object ("luahttp: 42"
     // + traceback); luahttp's cli.lua says "(error object is a number value)".
-    test.fails.each(['number', 'float'])('%s', async (kind) => {
+    test.each(['number', 'float'])('%s', async (kind) => {
       await expectSameAsNative(['errors.lua', kind]);
     });
 
-    // luahttp bug: a __tostring that returns a non-string is ignored by lua.c's msghandler
+    // Regression test (fixed): a __tostring that returns a non-string is ignored by lua.c's msghandler
     // ("(error object is a table value)" + traceback); luahttp prints "luahttp: 42".
-    test.fails('tostring_number', async () => {
+    test('tostring_number', async () => {
       await expectSameAsNative(['errors.lua', 'tostring_number']);
     });
 

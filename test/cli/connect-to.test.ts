@@ -91,10 +91,10 @@ describe('--connect-to', () => {
     expect(r.lines, r.stderr).toEqual(['nil\thost or service not provided, or not known']);
   });
 
-  // luahttp bug: a malformed value reaches the I/O host and ends the process with a JS stack
+  // Regression test (fixed): a malformed value reaches the I/O host and ends the process with a JS stack
   // ("luahttp: Error: bad --connect-to value 'bad' …\n    at splitHostPort (…)"), instead of a
   // usage error like the other bad options.
-  test.fails('a malformed value is a usage error without a JS stack', async () => {
+  test('a malformed value is a usage error without a JS stack', async () => {
     const r = await fetchWith(['--connect-to', 'bad'], 'http://example.invalid/x');
     expect(r.exit).toBe(1);
     expect(r.stderr).toMatch(/^luahttp: [^\n]*--connect-to[^\n]*'bad'/);

@@ -29,15 +29,15 @@ describe('parseConnectTo', () => {
     expect(() => parseConnectTo(spec)).toThrow(/bad --connect-to value/);
   });
 
-  // luahttp bug: curl accepts an empty PORT2 after a bracketed HOST2 ("keep the port"), as it does
+  // Regression test (fixed): curl accepts an empty PORT2 after a bracketed HOST2 ("keep the port"), as it does
   // after a plain host name; luahttp's parser drops the empty field after ']' and rejects the value.
-  test.fails('an empty PORT2 after a bracketed IPv6 HOST2', () => {
+  test('an empty PORT2 after a bracketed IPv6 HOST2', () => {
     expect(parseConnectTo('example.com:80:[::1]:')).toMatchObject({ fromHost: 'example.com', fromPort: '80', toHost: '::1', toPort: '' });
   });
 
-  // luahttp bug: curl rejects a PORT2 that is not a number in 0..65535 ("No valid port number in
+  // Regression test (fixed): curl rejects a PORT2 that is not a number in 0..65535 ("No valid port number in
   // connect to host string"); luahttp accepts it and later dials port NaN or 99999.
-  test.fails.each(['a:80:b:http', 'a:80:b:99999', 'a:80:b:-1'])('a PORT2 that is not a port: %s', (spec) => {
+  test.each(['a:80:b:http', 'a:80:b:99999', 'a:80:b:-1'])('a PORT2 that is not a port: %s', (spec) => {
     expect(() => parseConnectTo(spec)).toThrow();
   });
 });

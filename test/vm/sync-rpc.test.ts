@@ -72,9 +72,9 @@ describe.skipIf(!DIST_READY)('SyncRpcClient + serveRpc (dist/, build first)', ()
     expect(r).toMatchObject({ ok: false, error: { hostDiedError: true, message: 'luahttp I/O host stopped unexpectedly' } });
   });
 
-  // luahttp bug: call() stores RPC_PENDING over RPC_HOST_DIED, so a second call after the host died
+  // Regression test (fixed): call() stores RPC_PENDING over RPC_HOST_DIED, so a second call after the host died
   // (a script that pcall()s a failed request and tries again) waits forever.
-  test.fails('a call after the host died fails again instead of hanging', async () => {
+  test('a call after the host died fails again instead of hanging', async () => {
     const r = await runScenario('call-after-death', undefined, 3_000);
     expect(r).toMatchObject({ ok: false, error: { hostDiedError: true }, steps: [{ hostDiedError: true }] });
   });
