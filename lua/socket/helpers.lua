@@ -32,50 +32,8 @@ local function new_exception(...)
   return e
 end
 
--- How lauxlib names a function found in package.loaded (pushglobalfuncname).
-local function loaded_name(fn)
-  local loaded = package and package.loaded
-  if type(loaded) ~= "table" then return nil end
-  for key, value in next, loaded do
-    if type(key) == "string" then
-      if rawequal(value, fn) then return key end
-      if type(value) == "table" then
-        for inner, v in next, value do
-          if type(inner) == "string" and rawequal(v, fn) then
-            local name = key .. "." .. inner
-            if sub(name, 1, 3) == "_G." then name = sub(name, 4) end
-            return name
-          end
-        end
-      end
-    end
-  end
-  return nil
-end
-
--- luaL_argerror(1, msg) on behalf of skip (the caller of this function).
-local function skip_argerror(extramsg)
-  local name, method
-  if debug_getinfo then
-    local info = debug_getinfo(2, "nf")
-    if info then
-      name, method = info.name, info.namewhat == "method"
-      if not name then name = loaded_name(info.func) end
-    end
-  end
-  if method then
-    error(format("calling '%s' on bad self (%s)", name, extramsg), 3)
-  end
-  error(format("bad argument #1 to '%s' (%s)", name or "?", extramsg), 3)
-end
-
-local function typename(value, present)
-  if not present then return "no value" end
-  local mt = debug_getmetatable and debug_getmetatable(value)
-  local name = mt and rawget(mt, "__name")
-  if type(name) == "string" then return name end
-  return type(value)
-end
+local argcheck = require("luahttp.argcheck")
+local argerror, typename = argcheck.argerror, argcheck.typename
 
 -- luaL_checkinteger on the first argument: the integer, or nil and lauxlib's message.
 local function first_integer(...)
@@ -98,7 +56,7 @@ end
 --- socket.skip(n, ...): drops the first n values after n and returns the rest (C int arithmetic; negative n also keeps n itself).
 function helpers.skip(...)
   local amount, msg = first_integer(...)
-  if msg then skip_argerror(msg) end
+  if msg then argerror(1, msg) end
   local total = select("#", ...)
   local keep = int32(total - int32(amount) - 1)
   if keep <= 0 then return end
