@@ -269,8 +269,9 @@ export class RawSockets {
     if (s.error) return { error: s.error };
     const sock = s.sock;
     if (sock.writableEnded || sock.destroyed) return { error: 'closed' };
-    // The write callback says the kernel took the bytes (or why not: EPIPE after the peer reset);
-    // LuaSocket's send returns at that point too. Non-blocking sends only let a pending error surface.
+    // Node reports a failed write (EPIPE/ECONNRESET after the peer reset) only asynchronously; LuaSocket's
+    // send sees it at once. Waiting up to 1 ms for the write callback (one tick when non-blocking) lets
+    // the error reach this send, as natively observed (2nd send after a peer close → "closed").
     let written = false;
     let writeError: string | null = null;
     sock.write(data, (e) => { written = true; if (e) writeError = luaSocketError(e); this.wake(s); });
