@@ -160,7 +160,7 @@ export function nativeModuleRun(script: string): Promise<RunResult> {
     env: {
       LUAMOD_IMPL: 'system',
       LUAMOD_ROOT: REPO_ROOT,
-      LUA_PATH: `${MODULE_TEST_DIR}/lib/?.lua;${SYSTEM_LUA_DIR}/?.lua;${SYSTEM_LUA_DIR}/?/init.lua`,
+      LUA_PATH: `./lib/?.lua;${SYSTEM_LUA_DIR}/?.lua;${SYSTEM_LUA_DIR}/?/init.lua`,
     },
   });
 }
@@ -169,7 +169,7 @@ export function nativeModuleRun(script: string): Promise<RunResult> {
 export function luahttpModuleRun(script: string): Promise<RunResult> {
   return runProcess(process.execPath, [path.join(REPO_ROOT, 'bin/luahttp.js'), path.basename(script)], RUN_TIMEOUT_MS, {
     cwd: MODULE_TEST_DIR,
-    env: { LUAMOD_IMPL: 'ours', LUAMOD_ROOT: REPO_ROOT, LUA_PATH: `${MODULE_TEST_DIR}/lib/?.lua;;` },
+    env: { LUAMOD_IMPL: 'ours', LUAMOD_ROOT: REPO_ROOT, LUA_PATH: `./lib/?.lua;;` },
   });
 }
 
