@@ -86,9 +86,11 @@ export async function main(args: string[]): Promise<void> {
   if (o.timeoutSeconds !== undefined) startDeadline(o.timeoutSeconds, () => exit(1));
   // Loaded only now, so the host worker (started above) boots while this module graph loads.
   const { LuaVm } = await import('../vm/lua-vm.js');
-  const inProcess = await inProcessHostFor(o, host);
+  // Built on the first network wait, so print("hi") never loads the transport modules.
+  let inProcess: Promise<InProcessHost> | undefined;
+  const handle = async (msg: { op: string } & Record<string, unknown>): Promise<unknown> => (await (inProcess ??= inProcessHostFor(o, host))).handle(msg);
   // Loading undici while the engine compiled made one GET slower (117 vs 101 ms): it loads on first use.
-  vm = await LuaVm.create({ rpc: () => host.rpc(), ring: host.ring, exit, noEnv: o.noEnv, inProcess: inProcess.handle });
+  vm = await LuaVm.create({ rpc: () => host.rpc(), ring: host.ring, exit, noEnv: o.noEnv, inProcess: handle });
   const { api, L } = vm;
 
   vm.loadRuntimeFile('runtime/cli.lua');

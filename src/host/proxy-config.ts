@@ -36,9 +36,21 @@ function bypassed(list: string, host: string, port: number): boolean {
   return false;
 }
 
+const PROXY_VARIABLES = ['http_proxy', 'https_proxy', 'all_proxy', 'no_proxy', 'REQUEST_METHOD'];
+let snapshot: Record<string, string | undefined> | undefined;
+/** The proxy variables, read once: process.env lookups showed in the per-request profile, and a
+ *  Lua script cannot change its environment. */
+function processProxyEnv(): Record<string, string | undefined> {
+  if (!snapshot) {
+    snapshot = {};
+    for (const n of PROXY_VARIABLES) { snapshot[n] = process.env[n]; snapshot[n.toUpperCase()] = process.env[n.toUpperCase()]; }
+  }
+  return snapshot;
+}
+
 /** The proxy URL for a target, or null for a direct connection. */
 export function proxyFor(settings: ProxySettings, protocol: 'http:' | 'https:', host: string, port: number): string | null {
-  const env = settings.env ?? process.env;
+  const env = settings.env ?? processProxyEnv();
   let proxy: string | undefined;
   if (settings.proxy !== undefined) proxy = settings.proxy;
   else if (protocol === 'https:') proxy = envValue(env, 'https_proxy') ?? envValue(env, 'all_proxy');

@@ -229,9 +229,20 @@ export class LuaApi {
     return t === LuaType.None ? 'no value' : LuaType[t]!.toLowerCase().replace('lightuserdata', 'userdata');
   }
 
-  /** Wraps a JS function as a Lua C function. JS exceptions become Lua errors; Lua's own longjmps pass through. */
-  makeFunction(fn: LuaCFunction): number {
-    return this.m.addFunction((L: number) => {
+  /** Every JS function Lua can call, by the index kept in its closure's upvalue. */
+  private readonly functions: LuaCFunction[] = [];
+  private trampoline = 0;
+
+  /**
+   * One wasm function pointer serves every JS function (the index is the closure's upvalue):
+   * each addFunction builds a small wasm module, and boot registers ~100 functions.
+   * JS exceptions become Lua errors; Lua's own longjmps pass through.
+   */
+  private dispatcher(): number {
+    if (this.trampoline) return this.trampoline;
+    const upvalue = LUA_REGISTRYINDEX - 1; // lua_upvalueindex(1)
+    this.trampoline = this.m.addFunction((L: number) => {
+      const fn = this.functions[this.m._lua_tonumberx(L, upvalue, 0)]!;
       let message: string;
       try {
         return fn(L);
@@ -242,10 +253,14 @@ export class LuaApi {
       this.pushText(L, message);
       return this.m._lua_error(L);
     }, 'ii');
+    return this.trampoline;
   }
 
   pushFunction(L: number, fn: LuaCFunction): void {
-    this.m._lua_pushcclosure(L, this.makeFunction(fn), 0);
+    const trampoline = this.dispatcher();
+    this.functions.push(fn);
+    this.m._lua_pushnumber(L, this.functions.length - 1);
+    this.m._lua_pushcclosure(L, trampoline, 1);
   }
 
   /** Creates a table of JS functions and leaves it on the stack. */
