@@ -221,16 +221,18 @@ end
 -- then the script yields to the driver (Node's event loop) and the step is finished by continue().
 -- Steps return at most three values; no table per call, since receive runs once per 2 KiB chunk.
 local PENDING, canyield, await = waits.PENDING, waits.canyield, waits.await
-local function blocking(step, h, a, b)
-  local x, y, z = step(h, a, b)
+local function settle(h, x, y, z)
   while x == PENDING do
     if not canyield() then
-      error("luahttp: a request started where the script could wait cannot be continued from here", 2)
+      error("luahttp: a request started where the script could wait cannot be continued from here", 3)
     end
     await()
     x, y, z = core.continue(h)
   end
   return x, y, z
+end
+local function blocking(step, h, a, b)
+  return settle(h, step(h, a, b))
 end
 
 local trequest
@@ -297,7 +299,13 @@ function trequest(reqt, deadline)
     -- 1 = by-length, 2 = until-closed, 3 = http-chunked (the numbers core.receive expects)
     local mode = (te and te ~= "identity") and 3 or (length and 1 or 2)
     local receive = core.receive
-    try(ltn12.pump.all(function() return blocking(receive, h, mode, length) end, nreqt.sink or ltn12.sink.null(), step))
+    -- Runs once per 2 KiB chunk: the usual answer (bytes at hand) skips the waiting machinery.
+    local function source()
+      local x, y = receive(h, mode, length)
+      if x == PENDING then return settle(h, x, y) end
+      return x, y
+    end
+    try(ltn12.pump.all(source, nreqt.sink or ltn12.sink.null(), step))
   end
   core.close(h)
   return 1, code, headers, status
