@@ -148,9 +148,20 @@ export class Transport {
   get trace(): ((line: string) => void) | undefined { return this.options.trace; }
   get compressed(): boolean { return this.options.compressed ?? false; }
 
+  private readonly origins = new Map<string, URL>();
+  /** Parsed once per origin: URL parsing showed in the per-request profile. */
+  private parseOrigin(origin: string): URL {
+    let u = this.origins.get(origin);
+    if (!u) {
+      u = new URL(origin);
+      if (this.origins.size < 1000) this.origins.set(origin, u);
+    }
+    return u;
+  }
+
   /** The dispatcher and request shape for one request: direct, via an HTTP proxy, or tunnelled with CONNECT. */
   route(req: RouteRequest): Route {
-    const target = new URL(req.origin);
+    const target = this.parseOrigin(req.origin);
     const protocol = target.protocol === 'https:' ? 'https:' : 'http:';
     const port = Number(target.port || (protocol === 'https:' ? 443 : 80));
     const proxy = req.proxy === null ? null
