@@ -105,13 +105,18 @@ end
 
 local B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 
--- 12-bit value -> two base64 characters; base64 byte -> 6-bit value ('=' counts as 0).
-local B64_PAIR, B64_VALUE = {}, {}
-for i = 0, 63 do
-  local c = sub(B64, i + 1, i + 1)
-  B64_VALUE[byte(c)] = i
-  for j = 0, 63 do B64_PAIR[i * 64 + j] = c .. sub(B64, j + 1, j + 1) end
-end
+-- 12-bit value -> two base64 characters (4,096 strings: built on first use, since building them
+-- cost several ms of every `require "socket.http"`); base64 byte -> 6-bit value ('=' counts as 0).
+local B64_PAIR = setmetatable({}, { __index = function(t, v)
+  setmetatable(t, nil)
+  for i = 0, 63 do
+    local c = sub(B64, i + 1, i + 1)
+    for j = 0, 63 do t[i * 64 + j] = c .. sub(B64, j + 1, j + 1) end
+  end
+  return t[v]
+end })
+local B64_VALUE = {}
+for i = 0, 63 do B64_VALUE[byte(B64, i + 1)] = i end
 B64_VALUE[byte("=")] = 0
 
 -- Encodes s[1..len], len a multiple of 3.
