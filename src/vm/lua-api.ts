@@ -3,14 +3,12 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import v8 from 'node:v8';
-import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 /** V8 11.3's default; restoring it exactly keeps Node's built-in code cache valid (ref/startup.md §0.3). */
 export const DEFAULT_WASM_TIERING_BUDGET = 1800000;
 
 export const LUA_REGISTRYINDEX = -1001000;
-export const LUA_MULTRET = -1;
 export enum LuaType { None = -1, Nil = 0, Boolean = 1, LightUserdata = 2, Number = 3, String = 4, Table = 5, Function = 6, Userdata = 7, Thread = 8 }
 export const LUA_OK = 0;
 export const LUA_YIELD = 1;
@@ -157,11 +155,6 @@ export class LuaApi {
     m._lua_pushlstring(L, this.staging, u8.length);
   }
 
-  /** Pushes a byte range already living on the wasm heap (no temporary copy). */
-  pushHeapBytes(L: number, ptr: number, len: number): void {
-    this.m._lua_pushlstring(L, ptr, len);
-  }
-
   pushText(L: number, s: string): void {
     this.pushBytes(L, encoder.encode(s));
   }
@@ -282,10 +275,6 @@ export class LuaApi {
 
   getGlobal(L: number, name: string): LuaType {
     return this.m._lua_getglobal(L, this.cstr(name));
-  }
-
-  setGlobal(L: number, name: string): void {
-    this.m._lua_setglobal(L, this.cstr(name));
   }
 
   /** Loads a chunk from bytes; returns the load status with the function or message on the stack. */

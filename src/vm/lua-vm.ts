@@ -3,7 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import fs from 'node:fs';
-import { LuaApi, LuaType, LUA_OK, LUA_REGISTRYINDEX, LUA_YIELD, type LuaCFunction } from './lua-api.js';
+import { LuaApi, LUA_OK, LUA_REGISTRYINDEX, LUA_YIELD, type LuaCFunction } from './lua-api.js';
 import { FileTable } from './stdlib/file-table.js';
 import { systemPrimitives } from './stdlib/system-primitives.js';
 import type { SyncRpcClient } from './sync-rpc.js';
@@ -169,7 +169,4 @@ export class LuaVm {
     this.api.m._lua_close(this.L);
   }
 
-  resultType(idx: number): LuaType {
-    return this.api.type(this.L, idx);
-  }
 }

@@ -18,7 +18,7 @@ import type { ExchangeRequest } from '../../host/http-exchange.js';
 const BLOCKSIZE = 2048;
 /** Body framing, as LuaSocket's socket.source modes (lua/socket/http.lua passes the number). */
 const BODY_LENGTH = 1;
-const BODY_CLOSE = 2;
+/** 2 = until-closed: the default branch of receive(). */
 const BODY_CHUNKED = 3;
 /** Request body bytes gathered before a round trip. */
 const SEND_BATCH = 64 * 1024;
@@ -281,7 +281,7 @@ export function httpCore(api: LuaApi, io: HttpIo): Record<string, LuaCFunction> 
     /**
      * receive(h, mode [, length]) → chunk | nil (end) | nil, err, with LuaSocket's socket sources:
      * BODY_LENGTH gives BLOCKSIZE pieces of a Content-Length body and drops a partial last piece on
-     * error; BODY_CLOSE gives BLOCKSIZE pieces until the end; BODY_CHUNKED one piece per HTTP chunk.
+     * error; until-closed (2) gives BLOCKSIZE pieces until the end; BODY_CHUNKED one piece per HTTP chunk.
      */
     receive(L) {
       const id = api.toInteger(L, 1);
