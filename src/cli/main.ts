@@ -123,7 +123,7 @@ export async function main(args: string[]): Promise<void> {
   const bare = o.scriptIndex === null && o.actions.length === 0 && !o.version;
   api.pushBoolean(L, bare && !tty.isatty(0));
   api.setField(L, -2, 'readstdin');
-  if (bare && tty.isatty(0)) {
+  if ((bare && tty.isatty(0)) || o.interactive) {
     writeStderr(`${PROGNAME}: interactive mode is not supported; give a script, -e stat or - (stdin)\n`);
     exit(1);
   }
