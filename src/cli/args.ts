@@ -105,7 +105,7 @@ export function usage(progname: string): string {
   return `usage: ${progname} [options] [script [args]]
 Available options are:
   -e stat   execute string 'stat'
-  -i        (interactive mode: not supported by luahttp)
+  -i        enter interactive mode after executing 'script'
   -l mod    require library 'mod' into global 'mod'
   -l g=mod  require library 'mod' into global 'g'
   -v        show version information
