@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { REPO_ROOT, runProcess, type RunOptions, type RunResult } from '../oracle/lua-runner.js';
+import { HAS_NATIVE_LUA, REPO_ROOT, runProcess, type RunOptions, type RunResult } from '../oracle/lua-runner.js';
 
 const BIN = path.join(REPO_ROOT, 'bin/luahttp.js');
 const TIMEOUT_MS = 20_000;
@@ -75,7 +75,7 @@ afterAll(() => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-describe('options as lua.c', () => {
+describe.skipIf(!HAS_NATIVE_LUA)('options as lua.c', () => {
   test('-e stat runs each statement in order, before the script', async () => {
     await expectSameAsNative(['-e', 'print(1 + 1)', '-eio.write("joined\\n")', 'showargs.lua', 'a']);
   });
@@ -178,7 +178,7 @@ describe('options as lua.c', () => {
   });
 });
 
-describe('environment as lua.c', () => {
+describe.skipIf(!HAS_NATIVE_LUA)('environment as lua.c', () => {
   test('LUA_INIT runs before -e and the script', async () => {
     const r = await expectSameAsNative(['-e', 'print("e")'], { env: { LUA_INIT: 'print("init")' } });
     expect(r.stdout).toBe('init\ne\n');
@@ -218,7 +218,7 @@ describe('environment as lua.c', () => {
   });
 });
 
-describe('scripts, require and errors as lua.c', () => {
+describe.skipIf(!HAS_NATIVE_LUA)('scripts, require and errors as lua.c', () => {
   test('a syntax error in the script: "luahttp: file:line: msg", exit 1', async () => {
     const r = await expectSameAsNative(['syntax-error.lua']);
     expect(r).toEqual({ stdout: '', stderr: "luahttp: syntax-error.lua:2: unexpected symbol near '='\n", exit: 1 });

@@ -8,7 +8,7 @@
 //            normalizeOutput(), for test/lua-modules/ as is (no network, nothing to normalise)
 // Nothing else is compared: stderr differs by program name (`lua5.4:` vs `luahttp:`) and is only
 // shown when a comparison fails.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -28,6 +28,9 @@ const SYSTEM_LUA_DIR = '/usr/share/lua/5.4';
 /** Every run gets the same stdin, so `io.read` scripts are deterministic (incl. a NUL and a 0xFF byte). */
 export const STDIN_FIXTURE = Buffer.from('first line\nsecond line\n\x00\xff tail', 'latin1');
 export const RUN_TIMEOUT_MS = 60_000;
+/** Native lua5.4 + LuaSocket (the oracle). `npm test` compares with golden files and needs neither;
+ *  the few suites that run the oracle live skip without it (CI installs it, see .ci/run). */
+export const HAS_NATIVE_LUA = spawnSync('lua5.4', ['-e', 'require("socket.http")'], { stdio: 'ignore' }).status === 0;
 
 export interface RunResult {
   stdout: Buffer;
