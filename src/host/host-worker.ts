@@ -4,6 +4,7 @@ import { workerData, type MessagePort } from 'node:worker_threads';
 import { parseConnectTo, type ConnectToRule } from './connect-to.js';
 import { httpOps } from './ops/http-ops.js';
 import { socketOps } from './ops/socket-ops.js';
+import { udpOps } from './ops/udp-ops.js';
 import { RawSockets } from './raw-sockets.js';
 import { dispatchOps, type OpTable } from './ops/op-table.js';
 import { httpbinRules } from './httpbin-mapping.js';
@@ -39,7 +40,7 @@ async function main(): Promise<void> {
   }
   const hostInfo: OpTable = { 'host.info': async () => ({ value: { httpbinPort } }) };
   const transport = new Transport(transportOptions(rules, data.transport));
-  serveRpc(data.port, data.flag, dispatchOps(hostInfo, httpOps(transport, new ByteRing(data.ring), true), socketOps(new RawSockets(rules), true)));
+  serveRpc(data.port, data.flag, dispatchOps(hostInfo, httpOps(transport, new ByteRing(data.ring), true), ...((raw) => [socketOps(raw, true), udpOps(raw, true)])(new RawSockets(rules))));
   setImmediate(() => transport.warm());
 }
 

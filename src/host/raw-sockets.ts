@@ -66,8 +66,17 @@ export async function lookupAll(host: string, family?: AddressFamily): Promise<{
 
 export class RawSockets {
   private readonly sockets = new Map<number, HostSocket>();
+  /** Readiness of sockets this class does not own (UDP, udp-sockets.ts), for select. */
+  externalReadable: (id: number) => boolean = () => false;
+  externalWritable: (id: number) => boolean = () => false;
 
   constructor(private readonly rules: readonly ConnectToRule[] = []) {}
+
+  /** Wakes a select waiting on id (a UDP socket got a datagram). */
+  wakeId(id: number): void {
+    const s = this.sockets.get(id);
+    if (s) this.wake(s);
+  }
 
   private get(id: number): HostSocket {
     let s = this.sockets.get(id);
@@ -328,6 +337,7 @@ export class RawSockets {
   /** select: which of recv are readable and which of send writable, waiting up to waitMs. */
   async select(recv: number[], send: number[], waitMs: number): Promise<{ recv: number[]; send: number[] }> {
     const readable = (id: number): boolean => {
+      if (this.externalReadable(id)) return true;
       const s = this.sockets.get(id);
       if (!s) return false;
       if (s.kind === 'server') return s.pending.length > 0;
@@ -335,6 +345,7 @@ export class RawSockets {
       return false;
     };
     const writable = (id: number): boolean => {
+      if (this.externalWritable(id)) return true;
       const s = this.sockets.get(id);
       if (!s) return false;
       if (s.kind === 'client') return s.error !== null || !s.sock || s.sock.writableLength < SEND_HIGH_WATER;

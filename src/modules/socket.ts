@@ -1,8 +1,9 @@
-// The JS part of `socket.core`: clocks, sleeping, TCP objects, select and dns. Numbers are floats,
+// The JS part of `socket.core`: clocks, sleeping, TCP and UDP objects, select and dns. Numbers are floats,
 // as LuaSocket's C core pushes them.
 import type { LuaApi, LuaCFunction } from '../vm/lua-api.js';
 import { LUAHTTP_VERSION } from '../version.js';
 import { TcpObjects, type SocketIo } from './socket/tcp.js';
+import { UdpObjects } from './socket/udp.js';
 import { selectFunction } from './socket/select.js';
 import { dnsFunctions } from './socket/dns.js';
 
@@ -10,6 +11,7 @@ const sleepCell = new Int32Array(new SharedArrayBuffer(4));
 
 export function socketCore(api: LuaApi, io: SocketIo): Record<string, LuaCFunction> {
   const tcp = new TcpObjects(api, io);
+  const udp = new UdpObjects(api, tcp);
   const dns = dnsFunctions(api, tcp);
   return {
     /** socket.gettime(): seconds since the epoch with sub-millisecond precision. */
@@ -28,6 +30,7 @@ export function socketCore(api: LuaApi, io: SocketIo): Record<string, LuaCFuncti
       return 1;
     },
     ...tcp.coreFunctions(),
+    ...udp.coreFunctions(),
     select: selectFunction(api, tcp),
     ...Object.fromEntries(Object.entries(dns).map(([k, f]) => [`dns_${k}`, f])),
   };

@@ -86,8 +86,8 @@ function concat(parts: Uint8Array[]): Uint8Array {
 
 export class TcpObjects {
   readonly objects = new Map<number, TcpObject>();
-  /** getfd() number → object, for socket.select. */
-  readonly byFd = new Map<number, TcpObject>();
+  /** getfd() number → object (TCP or UDP: one handle space, like Unix fds), for socket.select. */
+  readonly byFd = new Map<number, { id: number; fd: number }>();
   private nextId = 1;
   private classesMade = false;
   private readonly m: RawLua & ClassExports;
@@ -100,7 +100,8 @@ export class TcpObjects {
     return this.io.rpc().call<T>(msg, transfer);
   }
 
-  private allocFd(o: TcpObject): void {
+  /** A fresh host id and the lowest free handle number for o (shared with udp.ts). */
+  allocFd(o: { id: number; fd: number }): void {
     let fd = 3;
     while (this.byFd.has(fd)) fd++;
     o.fd = fd;
@@ -108,12 +109,12 @@ export class TcpObjects {
     this.byFd.set(fd, o);
   }
 
-  private freeFd(o: TcpObject): void {
+  freeFd(o: { id: number; fd: number }): void {
     if (this.byFd.get(o.fd) === o) this.byFd.delete(o.fd);
     o.fd = -1;
   }
 
-  setFd(o: TcpObject, fd: number): void {
+  setFd(o: { id: number; fd: number }, fd: number): void {
     this.freeFd(o);
     o.fd = fd;
     if (fd >= 0) this.byFd.set(fd, o);

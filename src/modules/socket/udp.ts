@@ -1,0 +1,427 @@
+// LuaSocket's UDP objects (socket.udp/udp4/udp6): userdata of classes udp{unconnected} and
+// udp{connected}, checked like LuaSocket's auxiliar.c, numbers pushed as floats as the C core does.
+// Each blocking call is at most one RPC to the I/O host (src/host/udp-sockets.ts), which owns the
+// node:dgram socket and queues datagrams. Handles (getfd) come from the TCP table in tcp.ts, so
+// socket.select waits on TCP and UDP objects alike. As in udp.c: udp() creates its socket on first
+// use (getfd -1 until then), dirty() is always false, receive's default size is 8192, and a
+// closed socket receives "" and sends "refused".
+import net from 'node:net';
+import type { LuaApi, LuaCFunction, RawLua } from '../../vm/lua-api.js';
+import { LuaType } from '../../vm/lua-api.js';
+import type { OpResult, SocketAddress, AddressFamily } from '../../host/raw-sockets.js';
+import type { ClassExports, TcpObjects } from './tcp.js';
+
+type UdpClass = 'unconnected' | 'connected';
+
+interface UdpObject {
+  key: number;
+  /** The host's key for the socket (0 before the first one exists). */
+  id: number;
+  fd: number;
+  cls: UdpClass;
+  family: AddressFamily | null;
+  block: number;
+  total: number;
+  start: number;
+  local?: SocketAddress;
+  remote?: SocketAddress;
+  bound: boolean;
+  options: Map<string, unknown>;
+}
+
+/** UDP_DATAGRAMSIZE in LuaSocket 3.1.0: receive's default (and socket._DATAGRAMSIZE). */
+export const UDP_DATAGRAMSIZE = 8192;
+/** sendto's getaddrinfo errors are gai_strerror's own texts (udp.c's LUA_GAI_STRERROR). */
+const GAI_NONAME = 'Name or service not known';
+const GAI_ADDRFAMILY = 'Address family for hostname not supported';
+/** A service name getaddrinfo does not know for SOCK_DGRAM (setpeername/setsockname). */
+const EAI_SERVICE = 'service not supported for socket type';
+
+const BOOLEAN_OPTIONS = new Set(['dontroute', 'broadcast', 'reuseaddr', 'reuseport', 'ip-multicast-loop', 'ipv6-multicast-loop', 'ipv6-v6only']);
+const NUMBER_OPTIONS = new Set(['ip-multicast-ttl', 'ipv6-unicast-hops', 'ipv6-multicast-hops', 'recv-buffer-size', 'send-buffer-size']);
+const MEMBERSHIP_OPTIONS = new Set(['ip-add-membership', 'ip-drop-membership', 'ipv6-add-membership', 'ipv6-drop-membership']);
+const GET_OPTIONS = new Set(['dontroute', 'broadcast', 'reuseaddr', 'reuseport', 'ip-multicast-if', 'ip-multicast-loop', 'error',
+  'ipv6-unicast-hops', 'ipv6-multicast-hops', 'ipv6-multicast-loop', 'ipv6-v6only', 'recv-buffer-size', 'send-buffer-size']);
+/** Linux defaults as LuaSocket reports them for a fresh UDP socket (observed). */
+const OPTION_DEFAULTS: Record<string, unknown> = {
+  dontroute: false, broadcast: false, reuseaddr: false, reuseport: false, 'ip-multicast-if': '0.0.0.0', 'ip-multicast-loop': true,
+  'ipv6-unicast-hops': 64, 'ipv6-multicast-hops': 1, 'ipv6-multicast-loop': true, 'ipv6-v6only': false,
+  'recv-buffer-size': 212992, 'send-buffer-size': 212992,
+};
+
+const now = (): number => (performance.timeOrigin + performance.now()) / 1000;
+
+/** LuaSocket's timeout_getretry, in milliseconds for the host (-1 = wait forever). */
+function retryMs(o: UdpObject): number {
+  let t: number;
+  if (o.block < 0 && o.total < 0) return -1;
+  if (o.block < 0) t = Math.max(o.total - (now() - o.start), 0);
+  else if (o.total < 0) t = o.block;
+  else t = Math.min(o.block, Math.max(o.total - (now() - o.start), 0));
+  return t * 1000;
+}
+
+export class UdpObjects {
+  private readonly objects = new Map<number, UdpObject>();
+  private nextKey = 1;
+  private classesMade = false;
+  private readonly m: RawLua & ClassExports;
+
+  constructor(private readonly api: LuaApi, private readonly tcp: TcpObjects) {
+    this.m = api.m as RawLua & ClassExports;
+  }
+
+  private call<T>(msg: { op: string } & Record<string, unknown>, transfer: ArrayBuffer[] = []): T {
+    return this.tcp.call<T>(msg, transfer);
+  }
+
+  private push(L: number, o: UdpObject): void {
+    const { m } = this;
+    this.makeClasses(L);
+    const p = m._lua_newuserdatauv(L, 4, 0);
+    m.HEAP32[p >> 2] = o.key;
+    this.objects.set(o.key, o);
+    m._luaL_setmetatable(L, this.api.cstr(`udp{${o.cls}}`));
+  }
+
+  private check(L: number, classes: readonly UdpClass[], expected: string): UdpObject {
+    const { m, api } = this;
+    for (const c of classes) {
+      const p = m._luaL_testudata(L, 1, api.cstr(`udp{${c}}`));
+      if (p) {
+        const o = this.objects.get(m.HEAP32[p >> 2]!);
+        if (o) return o;
+      }
+    }
+    return api.argError(L, 1, `${expected} expected`);
+  }
+
+  private setClass(L: number, o: UdpObject, cls: UdpClass): void {
+    o.cls = cls;
+    this.m._lua_pushvalue(L, 1);
+    this.m._luaL_setmetatable(L, this.api.cstr(`udp{${cls}}`));
+    this.m._lua_settop(L, -2);
+  }
+
+  private makeClasses(L: number): void {
+    if (this.classesMade) return;
+    this.classesMade = true;
+    const { m, api } = this;
+    const methods = this.methods();
+    for (const cls of ['connected', 'unconnected'] as const) {
+      const name = `udp{${cls}}`;
+      m._luaL_newmetatable(L, api.cstr(name));
+      api.pushFunctionTable(L, methods);
+      api.pushText(L, name);
+      api.setField(L, -2, 'class');
+      api.setField(L, -2, '__index');
+      api.pushBoolean(L, true);
+      api.setField(L, -2, 'udp{any}');
+      api.pushBoolean(L, true);
+      api.setField(L, -2, 'select{able}');
+      api.pushFunction(L, (Lg) => {
+        const p = m._lua_touserdata(Lg, 1);
+        const o = p ? this.objects.get(m.HEAP32[p >> 2]!) : undefined;
+        if (o) { this.closeObject(o); this.objects.delete(o.key); }
+        return 0;
+      });
+      api.setField(L, -2, '__gc');
+      api.pushFunction(L, (Lt) => {
+        const p = m._lua_touserdata(Lt, 1);
+        const o = p ? this.objects.get(m.HEAP32[p >> 2]!) : undefined;
+        api.pushText(Lt, `udp{${o?.cls ?? cls}}: 0x${p.toString(16).padStart(8, '0')}`);
+        return 1;
+      });
+      api.setField(L, -2, '__tostring');
+      m._lua_settop(L, -2);
+    }
+  }
+
+  private closeObject(o: UdpObject): void {
+    if (o.fd < 0) return;
+    this.call({ op: 'udp.close', id: o.id });
+    this.tcp.freeFd(o);
+    o.bound = false;
+    o.local = undefined;
+    o.remote = undefined;
+  }
+
+  /** The socket exists from here on (LuaSocket's inet_trycreate on first use). */
+  private ensureFd(o: UdpObject): void {
+    if (o.fd >= 0) return;
+    this.tcp.allocFd(o);
+    o.bound = false;
+    o.local = undefined;
+    o.remote = undefined;
+  }
+
+  private fail(L: number, msg: string): number {
+    this.api.pushNil(L);
+    this.api.pushText(L, msg);
+    return 2;
+  }
+
+  private one(L: number): number {
+    this.api.pushNumber(L, 1);
+    return 1;
+  }
+
+  private typeName(L: number, arg: number): string {
+    if (this.api.type(L, arg) === LuaType.Userdata && this.m._lua_getmetatable(L, arg)) {
+      const t = this.api.getField(L, -1, '__name');
+      const name = t === LuaType.String ? this.api.toText(L, -1) : null;
+      this.m._lua_settop(L, -3);
+      if (name) return name;
+    }
+    return this.api.typeNameAt(L, arg);
+  }
+
+  private checkString(L: number, arg: number): string {
+    const s = this.api.toText(L, arg);
+    if (s === null) this.api.argError(L, arg, `string expected, got ${this.typeName(L, arg)}`);
+    return s;
+  }
+
+  private checkNumber(L: number, arg: number): number {
+    if (!this.m._lua_isnumber(L, arg)) this.api.argError(L, arg, `number expected, got ${this.typeName(L, arg)}`);
+    return this.api.toNumber(L, arg);
+  }
+
+  private optNumber(L: number, arg: number, dflt: number): number {
+    return this.api.type(L, arg) <= LuaType.Nil ? dflt : this.checkNumber(L, arg);
+  }
+
+  private optString(L: number, arg: number, dflt: string): string {
+    return this.api.type(L, arg) <= LuaType.Nil ? dflt : this.checkString(L, arg);
+  }
+
+  /** A numeric service, truncated to 16 bits as getaddrinfo does; -1 when it is not one (names are not resolved). */
+  private portOf(s: string): number {
+    const n = Number(s);
+    return s.trim() !== '' && Number.isInteger(n) && n >= 0 ? n % 65536 : -1;
+  }
+
+  private applyNames(o: UdpObject, r: OpResult): void {
+    if (r.local) { o.local = r.local; o.bound = true; }
+    if (r.remote) o.remote = r.remote;
+    if (r.family) o.family ??= r.family;
+  }
+
+  private pushName(L: number, a: SocketAddress, portAsString: boolean): number {
+    this.api.pushText(L, a.address);
+    if (portAsString) this.api.pushText(L, String(a.port)); else this.api.pushInteger(L, a.port);
+    this.api.pushText(L, a.family);
+    return 3;
+  }
+
+  create(L: number, family: AddressFamily | null): number {
+    const o: UdpObject = { key: this.nextKey++, id: 0, fd: -1, cls: 'unconnected', family, block: -1, total: -1, start: 0, bound: false, options: new Map() };
+    if (family) { this.ensureFd(o); this.call({ op: 'udp.open', id: o.id }); }
+    this.push(L, o);
+    return 1;
+  }
+
+  /** receive/receivefrom: one datagram, or the error ("timeout", "connection refused", …). */
+  private recv(L: number, o: UdpObject): { data?: Uint8Array; address?: string; port?: number; error?: string } {
+    const n = this.optNumber(L, 2, UDP_DATAGRAMSIZE);
+    const size = n >= 0 ? Math.trunc(n) : 0;
+    o.start = now();
+    if (o.fd < 0) return { data: new Uint8Array(0) }; // recv on no socket is IO_CLOSED: an empty datagram
+    return this.call({ op: 'udp.recv', id: o.id, size, waitMs: retryMs(o) });
+  }
+
+  private methods(): Record<string, LuaCFunction> {
+    const { api } = this;
+    const ANY: readonly UdpClass[] = ['connected', 'unconnected'];
+    return {
+      /** send(dgram): connected only → bytes sent (float) | nil, err. */
+      send: (L) => {
+        const o = this.check(L, ['connected'], 'udp{connected}');
+        const data = api.checkBytes(L, 2);
+        o.start = now();
+        if (o.fd < 0) return this.fail(L, 'refused');
+        const copy = data.slice();
+        const r = this.call<OpResult & { sent?: number }>({ op: 'udp.send', id: o.id, data: copy, family: o.family }, [copy.buffer as ArrayBuffer]);
+        if (r.error) return this.fail(L, r.error);
+        api.pushNumber(L, r.sent ?? data.length);
+        return 1;
+      },
+      /** sendto(dgram, ip, port): numeric addresses only, as LuaSocket (AI_NUMERICHOST). */
+      sendto: (L) => {
+        const o = this.check(L, ['unconnected'], 'udp{unconnected}');
+        const data = api.checkBytes(L, 2);
+        const ip = this.checkString(L, 3);
+        const port = this.portOf(this.checkString(L, 4));
+        const ipFamily = net.isIPv4(ip) ? 'inet' : net.isIPv6(ip) ? 'inet6' : null;
+        if (ipFamily === null || port < 0) return this.fail(L, GAI_NONAME);
+        if (o.family && o.family !== ipFamily) return this.fail(L, GAI_ADDRFAMILY);
+        o.start = now();
+        if (o.fd < 0) {
+          if (o.family) return this.fail(L, 'refused'); // closed
+          o.family = ipFamily;
+          this.ensureFd(o);
+        }
+        const copy = data.slice();
+        const r = this.call<OpResult & { sent?: number }>({ op: 'udp.send', id: o.id, data: copy, host: ip, port, family: o.family }, [copy.buffer as ArrayBuffer]);
+        if (r.error) return this.fail(L, r.error);
+        this.applyNames(o, r);
+        api.pushNumber(L, r.sent ?? data.length);
+        return 1;
+      },
+      /** receive([size]): any class → dgram | nil, err. */
+      receive: (L) => {
+        const o = this.check(L, ANY, 'udp{any}');
+        const r = this.recv(L, o);
+        if (r.error) return this.fail(L, r.error);
+        api.pushBytes(L, r.data ?? new Uint8Array(0));
+        return 1;
+      },
+      /** receivefrom([size]): unconnected only → dgram, ip, port (integer) | nil, err. */
+      receivefrom: (L) => {
+        const o = this.check(L, ['unconnected'], 'udp{unconnected}');
+        const r = this.recv(L, o);
+        if (r.error) return this.fail(L, r.error);
+        // No sender (no socket): getnameinfo on an empty address fails as LuaSocket's does.
+        if (r.address === undefined) return this.fail(L, 'ai_family not supported');
+        api.pushBytes(L, r.data ?? new Uint8Array(0));
+        api.pushText(L, r.address);
+        api.pushInteger(L, r.port ?? 0);
+        return 3;
+      },
+      getfamily: (L) => {
+        const o = this.check(L, ANY, 'udp{any}');
+        api.pushText(L, o.family === 'inet6' ? 'inet6' : 'inet4');
+        return 1;
+      },
+      getfd: (L) => {
+        const o = this.check(L, ANY, 'udp{any}');
+        api.pushNumber(L, o.fd);
+        return 1;
+      },
+      /** setfd(n): renumbers the handle socket.select knows the object by (no OS descriptor exists). */
+      setfd: (L) => {
+        const o = this.check(L, ANY, 'udp{any}');
+        this.tcp.setFd(o, Math.trunc(this.checkNumber(L, 2)));
+        return 0;
+      },
+      dirty: (L) => {
+        this.check(L, ANY, 'udp{any}');
+        api.pushBoolean(L, false);
+        return 1;
+      },
+      getpeername: (L) => {
+        const o = this.check(L, ['connected'], 'udp{connected}');
+        if (o.fd < 0) return this.fail(L, 'Bad file descriptor');
+        if (!o.remote) return this.fail(L, 'Transport endpoint is not connected');
+        return this.pushName(L, o.remote, false);
+      },
+      getsockname: (L) => {
+        const o = this.check(L, ANY, 'udp{any}');
+        if (o.fd < 0) return this.fail(L, 'Bad file descriptor');
+        return this.pushName(L, o.local ?? { address: o.family === 'inet6' ? '::' : '0.0.0.0', port: 0, family: o.family ?? 'inet' }, true);
+      },
+      setoption: (L) => {
+        const o = this.check(L, ANY, 'udp{any}');
+        const name = this.checkString(L, 2);
+        let value: unknown;
+        if (BOOLEAN_OPTIONS.has(name)) {
+          if (api.type(L, 3) !== LuaType.Boolean) api.argError(L, 3, `boolean expected, got ${this.typeName(L, 3)}`);
+          value = api.toBoolean(L, 3);
+        } else if (NUMBER_OPTIONS.has(name)) {
+          value = Math.trunc(this.checkNumber(L, 3));
+          if (name.endsWith('buffer-size')) value = (value as number) * 2; // Linux doubles SO_RCVBUF/SO_SNDBUF
+        } else if (name === 'ip-multicast-if') {
+          value = this.checkString(L, 3);
+          if (!net.isIPv4(value as string) && value !== '*') return api.argError(L, 3, 'ip expected');
+          if (value === '*') value = '0.0.0.0';
+        } else if (MEMBERSHIP_OPTIONS.has(name)) {
+          if (api.type(L, 3) !== LuaType.Table) api.argError(L, 3, `table expected, got ${this.typeName(L, 3)}`);
+          if (api.getField(L, 3, 'multiaddr') !== LuaType.String) api.argError(L, 3, "string 'multiaddr' field expected");
+          const multiaddr = api.toText(L, -1)!;
+          if (api.getField(L, 3, 'interface') !== LuaType.String) api.argError(L, 3, "string 'interface' field expected");
+          value = { multiaddr, interface: api.toText(L, -1)! };
+          this.m._lua_settop(L, -3);
+        } else {
+          return api.argError(L, 2, `unsupported option \`${name}'`);
+        }
+        const v6 = name.startsWith('ipv6-');
+        if (o.fd < 0 || (v6 && o.family !== 'inet6') || (name.startsWith('ip-') && o.family === 'inet6')) return this.fail(L, 'setsockopt failed');
+        o.options.set(name, value);
+        this.call({ op: 'udp.setoption', id: o.id, name, value });
+        return this.one(L);
+      },
+      getoption: (L) => {
+        const o = this.check(L, ANY, 'udp{any}');
+        const name = this.checkString(L, 2);
+        if (!GET_OPTIONS.has(name)) return api.argError(L, 2, `unsupported option \`${name}'`);
+        if (o.fd < 0 || (name.startsWith('ipv6-') && o.family !== 'inet6')) return this.fail(L, 'getsockopt failed');
+        if (name === 'error') { api.pushNil(L); return 1; }
+        const v = o.options.get(name) ?? OPTION_DEFAULTS[name];
+        if (typeof v === 'boolean') api.pushBoolean(L, v);
+        else if (typeof v === 'string') api.pushText(L, v);
+        else api.pushNumber(L, v as number);
+        return 1;
+      },
+      settimeout: (L) => {
+        const o = this.check(L, ANY, 'udp{any}');
+        const t = this.optNumber(L, 2, -1);
+        const mode = this.optString(L, 3, 'b');
+        if (mode[0] === 'b') o.block = t;
+        else if (mode[0] === 'r' || mode[0] === 't') o.total = t;
+        else api.argError(L, 3, 'invalid timeout mode');
+        return this.one(L);
+      },
+      gettimeout: (L) => {
+        const o = this.check(L, ANY, 'udp{any}');
+        api.pushNumber(L, o.block);
+        api.pushNumber(L, o.total);
+        return 2;
+      },
+      /** setpeername(addr, port) → udp{connected}; setpeername("*") → udp{unconnected}. */
+      setpeername: (L) => {
+        const o = this.check(L, ANY, 'udp{any}');
+        const address = this.checkString(L, 2);
+        if (address === '*') {
+          if (o.fd >= 0) this.call({ op: 'udp.disconnect', id: o.id });
+          o.remote = undefined;
+          this.setClass(L, o, 'unconnected');
+          return this.one(L);
+        }
+        const port = this.portOf(this.checkString(L, 3));
+        if (port < 0) return this.fail(L, EAI_SERVICE);
+        o.start = now();
+        this.ensureFd(o);
+        const r = this.call<OpResult>({ op: 'udp.connect', id: o.id, host: address, port, family: o.family });
+        if (r.error) return this.fail(L, r.error);
+        this.applyNames(o, r);
+        this.setClass(L, o, 'connected');
+        return this.one(L);
+      },
+      setsockname: (L) => {
+        const o = this.check(L, ['unconnected'], 'udp{unconnected}');
+        const address = this.checkString(L, 2);
+        const port = this.portOf(this.checkString(L, 3));
+        if (port < 0) return this.fail(L, EAI_SERVICE);
+        this.ensureFd(o);
+        const r = this.call<OpResult>({ op: 'udp.bind', id: o.id, host: address, port, family: o.family });
+        if (r.error) return this.fail(L, r.error);
+        this.applyNames(o, r);
+        return this.one(L);
+      },
+      close: (L) => {
+        const o = this.check(L, ANY, 'udp{any}');
+        this.closeObject(o);
+        return this.one(L);
+      },
+    };
+  }
+
+  /** The core functions: udp, udp4, udp6. */
+  coreFunctions(): Record<string, LuaCFunction> {
+    return {
+      udp: (L) => this.create(L, null),
+      udp4: (L) => this.create(L, 'inet'),
+      udp6: (L) => this.create(L, 'inet6'),
+    };
+  }
+}
