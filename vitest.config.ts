@@ -9,5 +9,6 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 60_000,
     maxConcurrency: 6,
+    reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });
