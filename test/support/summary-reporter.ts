@@ -5,7 +5,7 @@ import type { Reporter, RunnerTestFile, RunnerTask } from 'vitest';
 function count(tasks: RunnerTask[], totals: { passed: number; failed: number; skipped: number }): void {
   for (const t of tasks) {
     if (t.type === 'suite') count(t.tasks, totals);
-    else if (t.mode === 'skip' || t.mode === 'todo') totals.skipped++;
+    else if (t.mode === 'skip' || t.mode === 'todo' || t.result?.state === 'skip') totals.skipped++;
     else if (t.result?.state === 'pass') totals.passed++;
     else if (t.result?.state === 'fail') totals.failed++;
   }
