@@ -5,7 +5,8 @@
 // buffered data, end of stream or a pending accept.
 import type { LuaApi, LuaCFunction, RawLua } from '../../vm/lua-api.js';
 import { LuaType } from '../../vm/lua-api.js';
-import type { ClassExports, TcpObjects } from './tcp.js';
+import type { TcpObjects } from './tcp.js';
+import type { ClassExports } from './socket-classes.js';
 
 /** FD_SETSIZE: LuaSocket refuses more sockets (or larger descriptors) than select(2) can hold. */
 const SETSIZE = 1024;

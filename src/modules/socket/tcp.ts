@@ -9,19 +9,10 @@
 import type { LuaApi, LuaCFunction, RawLua } from '../../vm/lua-api.js';
 import { LuaType } from '../../vm/lua-api.js';
 import type { SyncRpcClient } from '../../vm/sync-rpc.js';
+import { SocketClasses, type ClassExports } from './socket-classes.js';
 import type { OpResult, SocketAddress, AddressFamily } from '../../host/raw-sockets.js';
 
 /** C API entry points used only here (wasmoon exports them; lua-api.ts types the common ones). */
-export interface ClassExports {
-  _luaL_newmetatable(L: number, name: number): number;
-  _luaL_setmetatable(L: number, name: number): void;
-  _luaL_testudata(L: number, idx: number, name: number): number;
-  _lua_gettable(L: number, idx: number): number;
-  _lua_settable(L: number, idx: number): void;
-  _lua_isnumber(L: number, idx: number): number;
-  _lua_getmetatable(L: number, idx: number): number;
-}
-
 export type TcpClass = 'master' | 'client' | 'server';
 
 export interface TcpObject {
@@ -85,15 +76,21 @@ function concat(parts: Uint8Array[]): Uint8Array {
 }
 
 export class TcpObjects {
-  readonly objects = new Map<number, TcpObject>();
   /** getfd() number → object (TCP or UDP: one handle space, like Unix fds), for socket.select. */
   readonly byFd = new Map<number, { id: number; fd: number }>();
   private nextId = 1;
-  private classesMade = false;
   private readonly m: RawLua & ClassExports;
+  private readonly classes: SocketClasses<TcpObject>;
 
   constructor(private readonly api: LuaApi, private readonly io: SocketIo) {
     this.m = api.m as RawLua & ClassExports;
+    this.classes = new SocketClasses<TcpObject>(api, {
+      family: 'tcp',
+      classes: ['master', 'client', 'server'],
+      methods: () => this.methods(),
+      selectable: (cls) => cls !== 'master',
+      collect: (o) => this.closeObject(o),
+    });
   }
 
   call<T>(msg: { op: string } & Record<string, unknown>, transfer: ArrayBuffer[] = []): T {
@@ -129,66 +126,17 @@ export class TcpObjects {
 
   /** Pushes a new userdata for o, with its class metatable. */
   push(L: number, o: TcpObject): void {
-    const { m } = this;
-    this.makeClasses(L);
     if (o.id === 0) o.id = this.nextId++;
-    const p = m._lua_newuserdatauv(L, 4, 0);
-    m.HEAP32[p >> 2] = o.id;
-    this.objects.set(o.id, o);
-    m._luaL_setmetatable(L, this.api.cstr(`tcp{${o.cls}}`));
+    this.classes.push(L, o.id, o);
   }
 
   /** The object at arg 1 if its class is one of `classes`; else LuaSocket's argument error. */
   check(L: number, classes: readonly TcpClass[], expected: string): TcpObject {
-    const { m, api } = this;
-    for (const c of classes) {
-      const p = m._luaL_testudata(L, 1, api.cstr(`tcp{${c}}`));
-      if (p) {
-        const o = this.objects.get(m.HEAP32[p >> 2]!);
-        if (o) return o;
-      }
-    }
-    return api.argError(L, 1, `${expected} expected`);
+    return this.classes.check(L, classes, expected);
   }
 
   private setClass(L: number, o: TcpObject, cls: TcpClass): void {
-    o.cls = cls;
-    this.m._lua_pushvalue(L, 1);
-    this.m._luaL_setmetatable(L, this.api.cstr(`tcp{${cls}}`));
-    this.m._lua_settop(L, -2);
-  }
-
-  private makeClasses(L: number): void {
-    if (this.classesMade) return;
-    this.classesMade = true;
-    const { m, api } = this;
-    const methods = this.methods();
-    for (const cls of ['master', 'client', 'server'] as const) {
-      const name = `tcp{${cls}}`;
-      m._luaL_newmetatable(L, api.cstr(name));
-      api.pushFunctionTable(L, methods);
-      api.pushText(L, name);
-      api.setField(L, -2, 'class');
-      api.setField(L, -2, '__index');
-      api.pushBoolean(L, true);
-      api.setField(L, -2, 'tcp{any}');
-      if (cls !== 'master') { api.pushBoolean(L, true); api.setField(L, -2, 'select{able}'); }
-      api.pushFunction(L, (Lg) => {
-        const p = m._lua_touserdata(Lg, 1);
-        const o = p ? this.objects.get(m.HEAP32[p >> 2]!) : undefined;
-        if (o) { this.closeObject(o); this.objects.delete(o.id); }
-        return 0;
-      });
-      api.setField(L, -2, '__gc');
-      api.pushFunction(L, (Lt) => {
-        const p = m._lua_touserdata(Lt, 1);
-        const o = p ? this.objects.get(m.HEAP32[p >> 2]!) : undefined;
-        api.pushText(Lt, `tcp{${o?.cls ?? cls}}: 0x${p.toString(16).padStart(8, '0')}`);
-        return 1;
-      });
-      api.setField(L, -2, '__tostring');
-      m._lua_settop(L, -2);
-    }
+    this.classes.setClass(L, o, cls);
   }
 
   private closeObject(o: TcpObject): void {

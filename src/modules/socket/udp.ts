@@ -9,7 +9,8 @@ import net from 'node:net';
 import type { LuaApi, LuaCFunction, RawLua } from '../../vm/lua-api.js';
 import { LuaType } from '../../vm/lua-api.js';
 import type { OpResult, SocketAddress, AddressFamily } from '../../host/raw-sockets.js';
-import type { ClassExports, TcpObjects } from './tcp.js';
+import type { TcpObjects } from './tcp.js';
+import { SocketClasses, type ClassExports } from './socket-classes.js';
 
 type UdpClass = 'unconnected' | 'connected';
 
@@ -62,13 +63,19 @@ function retryMs(o: UdpObject): number {
 }
 
 export class UdpObjects {
-  private readonly objects = new Map<number, UdpObject>();
   private nextKey = 1;
-  private classesMade = false;
   private readonly m: RawLua & ClassExports;
+  private readonly classes: SocketClasses<UdpObject>;
 
   constructor(private readonly api: LuaApi, private readonly tcp: TcpObjects) {
     this.m = api.m as RawLua & ClassExports;
+    this.classes = new SocketClasses<UdpObject>(api, {
+      family: 'udp',
+      classes: ['connected', 'unconnected'],
+      methods: () => this.methods(),
+      selectable: () => true,
+      collect: (o) => this.closeObject(o),
+    });
   }
 
   private call<T>(msg: { op: string } & Record<string, unknown>, transfer: ArrayBuffer[] = []): T {
@@ -76,65 +83,15 @@ export class UdpObjects {
   }
 
   private push(L: number, o: UdpObject): void {
-    const { m } = this;
-    this.makeClasses(L);
-    const p = m._lua_newuserdatauv(L, 4, 0);
-    m.HEAP32[p >> 2] = o.key;
-    this.objects.set(o.key, o);
-    m._luaL_setmetatable(L, this.api.cstr(`udp{${o.cls}}`));
+    this.classes.push(L, o.key, o);
   }
 
   private check(L: number, classes: readonly UdpClass[], expected: string): UdpObject {
-    const { m, api } = this;
-    for (const c of classes) {
-      const p = m._luaL_testudata(L, 1, api.cstr(`udp{${c}}`));
-      if (p) {
-        const o = this.objects.get(m.HEAP32[p >> 2]!);
-        if (o) return o;
-      }
-    }
-    return api.argError(L, 1, `${expected} expected`);
+    return this.classes.check(L, classes, expected);
   }
 
   private setClass(L: number, o: UdpObject, cls: UdpClass): void {
-    o.cls = cls;
-    this.m._lua_pushvalue(L, 1);
-    this.m._luaL_setmetatable(L, this.api.cstr(`udp{${cls}}`));
-    this.m._lua_settop(L, -2);
-  }
-
-  private makeClasses(L: number): void {
-    if (this.classesMade) return;
-    this.classesMade = true;
-    const { m, api } = this;
-    const methods = this.methods();
-    for (const cls of ['connected', 'unconnected'] as const) {
-      const name = `udp{${cls}}`;
-      m._luaL_newmetatable(L, api.cstr(name));
-      api.pushFunctionTable(L, methods);
-      api.pushText(L, name);
-      api.setField(L, -2, 'class');
-      api.setField(L, -2, '__index');
-      api.pushBoolean(L, true);
-      api.setField(L, -2, 'udp{any}');
-      api.pushBoolean(L, true);
-      api.setField(L, -2, 'select{able}');
-      api.pushFunction(L, (Lg) => {
-        const p = m._lua_touserdata(Lg, 1);
-        const o = p ? this.objects.get(m.HEAP32[p >> 2]!) : undefined;
-        if (o) { this.closeObject(o); this.objects.delete(o.key); }
-        return 0;
-      });
-      api.setField(L, -2, '__gc');
-      api.pushFunction(L, (Lt) => {
-        const p = m._lua_touserdata(Lt, 1);
-        const o = p ? this.objects.get(m.HEAP32[p >> 2]!) : undefined;
-        api.pushText(Lt, `udp{${o?.cls ?? cls}}: 0x${p.toString(16).padStart(8, '0')}`);
-        return 1;
-      });
-      api.setField(L, -2, '__tostring');
-      m._lua_settop(L, -2);
-    }
+    this.classes.setClass(L, o, cls);
   }
 
   private closeObject(o: UdpObject): void {
