@@ -10,6 +10,7 @@ import type { LuaApi, LuaCFunction, RawLua } from '../../vm/lua-api.js';
 import { LuaType } from '../../vm/lua-api.js';
 import type { SyncRpcClient } from '../../vm/sync-rpc.js';
 import { SocketClasses, type ClassExports } from './socket-classes.js';
+import { LuaArgs } from './lua-args.js';
 import type { OpResult, SocketAddress, AddressFamily } from '../../host/raw-sockets.js';
 
 /** C API entry points used only here (wasmoon exports them; lua-api.ts types the common ones). */
@@ -80,10 +81,12 @@ export class TcpObjects {
   readonly byFd = new Map<number, { id: number; fd: number }>();
   private nextId = 1;
   private readonly m: RawLua & ClassExports;
+  private readonly args: LuaArgs;
   private readonly classes: SocketClasses<TcpObject>;
 
   constructor(private readonly api: LuaApi, private readonly io: SocketIo) {
     this.m = api.m as RawLua & ClassExports;
+    this.args = new LuaArgs(api);
     this.classes = new SocketClasses<TcpObject>(api, {
       family: 'tcp',
       classes: ['master', 'client', 'server'],
@@ -145,19 +148,7 @@ export class TcpObjects {
     this.freeFd(o);
   }
 
-  private fail(L: number, msg: string): number {
-    this.api.pushNil(L);
-    this.api.pushText(L, msg);
-    return 2;
-  }
 
-  /** LuaSocket 3.1.0 quirk: getsockname's port is a string, getpeername's an integer. */
-  private pushName(L: number, a: SocketAddress, portAsString: boolean): number {
-    this.api.pushText(L, a.address);
-    if (portAsString) this.api.pushText(L, String(a.port)); else this.api.pushInteger(L, a.port);
-    this.api.pushText(L, a.family);
-    return 3;
-  }
 
   private applyNames(o: TcpObject, r: OpResult): void {
     if (r.local) o.local = r.local;
@@ -222,36 +213,12 @@ export class TcpObjects {
     }
   }
 
-  private optNumber(L: number, arg: number, dflt: number): number {
-    const t = this.api.type(L, arg);
-    if (t <= LuaType.Nil) return dflt;
-    if (!this.m._lua_isnumber(L, arg)) this.api.argError(L, arg, `number expected, got ${this.typeName(L, arg)}`);
-    return this.api.toNumber(L, arg);
-  }
 
-  private checkString(L: number, arg: number): string {
-    const s = this.api.toText(L, arg);
-    if (s === null) this.api.argError(L, arg, `string expected, got ${this.typeName(L, arg)}`);
-    return s;
-  }
 
-  private optString(L: number, arg: number, dflt: string): string {
-    return this.api.type(L, arg) <= LuaType.Nil ? dflt : this.checkString(L, arg);
-  }
 
-  /** luaL_typename with __name, as luaL_typeerror reports it. */
-  private typeName(L: number, arg: number): string {
-    if (this.api.type(L, arg) === LuaType.Userdata && this.m._lua_getmetatable(L, arg)) {
-      const t = this.api.getField(L, -1, '__name');
-      const name = t === LuaType.String ? this.api.toText(L, -1) : null;
-      this.m._lua_settop(L, -3);
-      if (name) return name;
-    }
-    return this.api.typeNameAt(L, arg);
-  }
 
   private checkOption(L: number, arg: number, dflt: string, options: string[]): string {
-    const s = this.optString(L, arg, dflt);
+    const s = this.args.optString(L, arg, dflt);
     if (!options.includes(s)) this.api.argError(L, arg, `invalid option '${s}'`);
     return s;
   }
@@ -278,7 +245,7 @@ export class TcpObjects {
   }
 
   private portOf(L: number, arg: number): number {
-    const s = this.checkString(L, arg);
+    const s = this.args.checkString(L, arg);
     const n = Number(s);
     return Number.isInteger(n) ? n : this.serviceFail;
   }
@@ -300,9 +267,9 @@ export class TcpObjects {
   /** socket.connect(address, port [, laddress [, lport [, family]]]): a connected client or nil, err. */
   globalConnect(L: number): number {
     const { api } = this;
-    const host = this.checkString(L, 1);
+    const host = this.args.checkString(L, 1);
     const port = this.portOf(L, 2);
-    const laddr = api.type(L, 3) <= LuaType.Nil ? null : this.checkString(L, 3);
+    const laddr = api.type(L, 3) <= LuaType.Nil ? null : this.args.checkString(L, 3);
     const lport = api.type(L, 4) <= LuaType.Nil ? 0 : this.portOf(L, 4);
     const family = this.checkOption(L, 5, 'unspec', ['unspec', 'inet', 'inet6']);
     const o = this.newObject('master', null);
@@ -310,10 +277,10 @@ export class TcpObjects {
     if (laddr !== null) {
       if (family !== 'unspec') o.family = family as AddressFamily;
       const err = this.doBind(o, laddr, lport);
-      if (err) { this.closeObject(o); return this.fail(L, err); }
+      if (err) { this.closeObject(o); return this.args.fail(L, err); }
     }
     const err = this.doConnect(L, o, host, port);
-    if (err) { this.closeObject(o); return this.fail(L, err); }
+    if (err) { this.closeObject(o); return this.args.fail(L, err); }
     o.cls = 'client';
     this.push(L, o);
     return 1;
@@ -336,20 +303,20 @@ export class TcpObjects {
     const one = (L: number): number => { api.pushNumber(L, 1); return 1; };
     const connect: LuaCFunction = (L) => {
       const o = this.check(L, ANY, 'tcp{any}');
-      const host = this.checkString(L, 2);
+      const host = this.args.checkString(L, 2);
       const port = this.portOf(L, 3);
       o.start = now();
       const err = this.doConnect(L, o, host, port);
       // LuaSocket sets the class even when connect fails ("due to non-blocking connects").
       this.setClass(L, o, 'client');
-      return err ? this.fail(L, err) : one(L);
+      return err ? this.args.fail(L, err) : one(L);
     };
     const bind: LuaCFunction = (L) => {
       const o = this.check(L, ['master'], 'tcp{master}');
-      const host = this.checkString(L, 2);
+      const host = this.args.checkString(L, 2);
       const port = this.portOf(L, 3);
       const err = this.doBind(o, host, port);
-      return err ? this.fail(L, err) : one(L);
+      return err ? this.args.fail(L, err) : one(L);
     };
     return {
       connect,
@@ -361,10 +328,10 @@ export class TcpObjects {
         const o = this.check(L, ['master'], 'tcp{master}');
         if (!o.bound) {
           const err = this.doBind(o, o.family === 'inet6' ? '::' : '0.0.0.0', 0);
-          if (err) return this.fail(L, err);
+          if (err) return this.args.fail(L, err);
         }
         const r = this.call<OpResult>({ op: 'sock.listen', id: o.id });
-        if (r.error) return this.fail(L, r.error);
+        if (r.error) return this.args.fail(L, r.error);
         this.setClass(L, o, 'server');
         return one(L);
       },
@@ -375,7 +342,7 @@ export class TcpObjects {
         const c = this.newObject('client', o.family);
         this.allocFd(c);
         const r = this.call<OpResult>({ op: 'sock.accept', id: o.id, newId: c.id, waitMs: retryMs(o) });
-        if (r.error) { this.freeFd(c); return this.fail(L, r.error); }
+        if (r.error) { this.freeFd(c); return this.args.fail(L, r.error); }
         this.applyNames(c, r);
         this.push(L, c);
         return 1;
@@ -384,8 +351,8 @@ export class TcpObjects {
       send: (L) => {
         const o = this.check(L, ['client'], 'tcp{client}');
         const data = api.checkBytes(L, 2);
-        let start = Math.trunc(this.optNumber(L, 3, 1));
-        let end = Math.trunc(this.optNumber(L, 4, -1));
+        let start = Math.trunc(this.args.optNumber(L, 3, 1));
+        let end = Math.trunc(this.args.optNumber(L, 4, -1));
         o.start = now();
         const size = data.length;
         if (start < 0) start = size + start + 1;
@@ -417,13 +384,13 @@ export class TcpObjects {
         let prefix: Uint8Array = new Uint8Array(0);
         if (api.type(L, 3) > LuaType.Nil) {
           const b = api.toBytes(L, 3);
-          prefix = b ?? api.argError(L, 3, `string expected, got ${this.typeName(L, 3)}`);
+          prefix = b ?? api.argError(L, 3, `string expected, got ${this.args.typeName(L, 3)}`);
         }
         o.start = now();
         const parts: Uint8Array[] = [prefix];
         let err: string | null = null;
         if (!this.m._lua_isnumber(L, 2)) {
-          const p = this.optString(L, 2, '*l');
+          const p = this.args.optString(L, 2, '*l');
           if (p.startsWith('*l')) err = this.recvLine(o, parts);
           else if (p.startsWith('*a')) err = this.recvAll(o, parts);
           else api.argError(L, 2, 'invalid receive pattern');
@@ -443,8 +410,8 @@ export class TcpObjects {
       /** settimeout(t [, "b"|"t"|"r"]): nil or negative = no limit; 0 = never wait. */
       settimeout: (L) => {
         const o = this.check(L, ANY, 'tcp{any}');
-        const t = this.optNumber(L, 2, -1);
-        const mode = this.optString(L, 3, 'b');
+        const t = this.args.optNumber(L, 2, -1);
+        const mode = this.args.optString(L, 3, 'b');
         if (mode[0] === 'b') o.block = t;
         else if (mode[0] === 'r' || mode[0] === 't') o.total = t;
         else api.argError(L, 3, 'invalid timeout mode');
@@ -481,7 +448,7 @@ export class TcpObjects {
       /** setfd(n): renumbers the handle socket.select knows the object by (no OS descriptor exists). */
       setfd: (L) => {
         const o = this.check(L, ANY, 'tcp{any}');
-        this.setFd(o, Math.trunc(this.optNumber(L, 2, NaN)));
+        this.setFd(o, Math.trunc(this.args.optNumber(L, 2, NaN)));
         return 0;
       },
       getfamily: (L) => {
@@ -491,14 +458,14 @@ export class TcpObjects {
       },
       getsockname: (L) => {
         const o = this.check(L, ANY, 'tcp{any}');
-        if (o.fd < 0) return this.fail(L, 'Bad file descriptor');
-        return this.pushName(L, o.local ?? { address: o.family === 'inet6' ? '::' : '0.0.0.0', port: 0, family: o.family ?? 'inet' }, true);
+        if (o.fd < 0) return this.args.fail(L, 'Bad file descriptor');
+        return this.args.pushName(L, o.local ?? { address: o.family === 'inet6' ? '::' : '0.0.0.0', port: 0, family: o.family ?? 'inet' }, true);
       },
       getpeername: (L) => {
         const o = this.check(L, ANY, 'tcp{any}');
-        if (o.fd < 0) return this.fail(L, 'Bad file descriptor');
-        if (!o.remote || o.cls !== 'client' || (o.eof && !o.local)) return this.fail(L, 'Transport endpoint is not connected');
-        return this.pushName(L, o.remote, false);
+        if (o.fd < 0) return this.args.fail(L, 'Bad file descriptor');
+        if (!o.remote || o.cls !== 'client' || (o.eof && !o.local)) return this.args.fail(L, 'Transport endpoint is not connected');
+        return this.args.pushName(L, o.remote, false);
       },
       getstats: (L) => {
         const o = this.check(L, ['client'], 'tcp{client}');
@@ -509,9 +476,9 @@ export class TcpObjects {
       },
       setstats: (L) => {
         const o = this.check(L, ['client'], 'tcp{client}');
-        o.received = this.optNumber(L, 2, 0);
-        o.sent = this.optNumber(L, 3, 0);
-        o.birthday = now() - this.optNumber(L, 4, 0);
+        o.received = this.args.optNumber(L, 2, 0);
+        o.sent = this.args.optNumber(L, 3, 0);
+        o.birthday = now() - this.args.optNumber(L, 4, 0);
         return one(L);
       },
       /**
@@ -520,16 +487,16 @@ export class TcpObjects {
        */
       setoption: (L) => {
         const o = this.check(L, ANY, 'tcp{any}');
-        const name = this.checkString(L, 2);
+        const name = this.args.checkString(L, 2);
         let value: unknown;
         if (BOOLEAN_OPTIONS.has(name)) {
-          if (api.type(L, 3) !== LuaType.Boolean) api.argError(L, 3, `boolean expected, got ${this.typeName(L, 3)}`);
+          if (api.type(L, 3) !== LuaType.Boolean) api.argError(L, 3, `boolean expected, got ${this.args.typeName(L, 3)}`);
           value = api.toBoolean(L, 3);
         } else if (NUMBER_OPTIONS.has(name)) {
           value = api.toNumber(L, 3);
           if (name.endsWith('buffer-size')) value = (value as number) * 2; // Linux doubles SO_RCVBUF/SO_SNDBUF
         } else if (name === 'linger') {
-          if (api.type(L, 3) !== LuaType.Table) api.argError(L, 3, `table expected, got ${this.typeName(L, 3)}`);
+          if (api.type(L, 3) !== LuaType.Table) api.argError(L, 3, `table expected, got ${this.args.typeName(L, 3)}`);
           if (api.getField(L, 3, 'on') !== LuaType.Boolean) api.argError(L, 3, "boolean 'on' field expected");
           const on = api.toBoolean(L, -1);
           if (api.getField(L, 3, 'timeout') !== LuaType.Number) api.argError(L, 3, "number 'timeout' field expected");
@@ -538,16 +505,16 @@ export class TcpObjects {
         } else {
           return api.argError(L, 2, `unsupported option \`${name}'`);
         }
-        if (o.fd < 0 || (name === 'ipv6-v6only' && o.family !== 'inet6')) return this.fail(L, 'setsockopt failed');
+        if (o.fd < 0 || (name === 'ipv6-v6only' && o.family !== 'inet6')) return this.args.fail(L, 'setsockopt failed');
         o.options.set(name, value);
         if (name === 'keepalive' || name === 'tcp-nodelay' || name === 'linger') this.call({ op: 'sock.setoption', id: o.id, name, value });
         return one(L);
       },
       getoption: (L) => {
         const o = this.check(L, ANY, 'tcp{any}');
-        const name = this.checkString(L, 2);
+        const name = this.args.checkString(L, 2);
         if (!GET_OPTIONS.has(name)) return api.argError(L, 2, `unsupported option \`${name}'`);
-        if (o.fd < 0) return this.fail(L, 'getsockopt failed');
+        if (o.fd < 0) return this.args.fail(L, 'getsockopt failed');
         if (name === 'error') { api.pushNil(L); return 1; }
         const v = o.options.get(name) ?? OPTION_DEFAULTS[name];
         if (name === 'linger') {

@@ -11,6 +11,7 @@ import { LuaType } from '../../vm/lua-api.js';
 import type { OpResult, SocketAddress, AddressFamily } from '../../host/raw-sockets.js';
 import type { TcpObjects } from './tcp.js';
 import { SocketClasses, type ClassExports } from './socket-classes.js';
+import { LuaArgs } from './lua-args.js';
 
 type UdpClass = 'unconnected' | 'connected';
 
@@ -65,10 +66,12 @@ function retryMs(o: UdpObject): number {
 export class UdpObjects {
   private nextKey = 1;
   private readonly m: RawLua & ClassExports;
+  private readonly args: LuaArgs;
   private readonly classes: SocketClasses<UdpObject>;
 
   constructor(private readonly api: LuaApi, private readonly tcp: TcpObjects) {
     this.m = api.m as RawLua & ClassExports;
+    this.args = new LuaArgs(api);
     this.classes = new SocketClasses<UdpObject>(api, {
       family: 'udp',
       classes: ['connected', 'unconnected'],
@@ -112,45 +115,16 @@ export class UdpObjects {
     o.remote = undefined;
   }
 
-  private fail(L: number, msg: string): number {
-    this.api.pushNil(L);
-    this.api.pushText(L, msg);
-    return 2;
-  }
 
   private one(L: number): number {
     this.api.pushNumber(L, 1);
     return 1;
   }
 
-  private typeName(L: number, arg: number): string {
-    if (this.api.type(L, arg) === LuaType.Userdata && this.m._lua_getmetatable(L, arg)) {
-      const t = this.api.getField(L, -1, '__name');
-      const name = t === LuaType.String ? this.api.toText(L, -1) : null;
-      this.m._lua_settop(L, -3);
-      if (name) return name;
-    }
-    return this.api.typeNameAt(L, arg);
-  }
 
-  private checkString(L: number, arg: number): string {
-    const s = this.api.toText(L, arg);
-    if (s === null) this.api.argError(L, arg, `string expected, got ${this.typeName(L, arg)}`);
-    return s;
-  }
 
-  private checkNumber(L: number, arg: number): number {
-    if (!this.m._lua_isnumber(L, arg)) this.api.argError(L, arg, `number expected, got ${this.typeName(L, arg)}`);
-    return this.api.toNumber(L, arg);
-  }
 
-  private optNumber(L: number, arg: number, dflt: number): number {
-    return this.api.type(L, arg) <= LuaType.Nil ? dflt : this.checkNumber(L, arg);
-  }
 
-  private optString(L: number, arg: number, dflt: string): string {
-    return this.api.type(L, arg) <= LuaType.Nil ? dflt : this.checkString(L, arg);
-  }
 
   /** A numeric service, truncated to 16 bits as getaddrinfo does; -1 when it is not one (names are not resolved). */
   private portOf(s: string): number {
@@ -164,12 +138,6 @@ export class UdpObjects {
     if (r.family) o.family ??= r.family;
   }
 
-  private pushName(L: number, a: SocketAddress, portAsString: boolean): number {
-    this.api.pushText(L, a.address);
-    if (portAsString) this.api.pushText(L, String(a.port)); else this.api.pushInteger(L, a.port);
-    this.api.pushText(L, a.family);
-    return 3;
-  }
 
   create(L: number, family: AddressFamily | null): number {
     const o: UdpObject = { key: this.nextKey++, id: 0, fd: -1, cls: 'unconnected', family, block: -1, total: -1, start: 0, bound: false, options: new Map() };
@@ -180,7 +148,7 @@ export class UdpObjects {
 
   /** receive/receivefrom: one datagram, or the error ("timeout", "connection refused", …). */
   private recv(L: number, o: UdpObject): { data?: Uint8Array; address?: string; port?: number; error?: string } {
-    const n = this.optNumber(L, 2, UDP_DATAGRAMSIZE);
+    const n = this.args.optNumber(L, 2, UDP_DATAGRAMSIZE);
     const size = n >= 0 ? Math.trunc(n) : 0;
     o.start = now();
     if (o.fd < 0) return { data: new Uint8Array(0) }; // recv on no socket is IO_CLOSED: an empty datagram
@@ -196,10 +164,10 @@ export class UdpObjects {
         const o = this.check(L, ['connected'], 'udp{connected}');
         const data = api.checkBytes(L, 2);
         o.start = now();
-        if (o.fd < 0) return this.fail(L, 'refused');
+        if (o.fd < 0) return this.args.fail(L, 'refused');
         const copy = data.slice();
         const r = this.call<OpResult & { sent?: number }>({ op: 'udp.send', id: o.id, data: copy, family: o.family }, [copy.buffer as ArrayBuffer]);
-        if (r.error) return this.fail(L, r.error);
+        if (r.error) return this.args.fail(L, r.error);
         api.pushNumber(L, r.sent ?? data.length);
         return 1;
       },
@@ -207,20 +175,20 @@ export class UdpObjects {
       sendto: (L) => {
         const o = this.check(L, ['unconnected'], 'udp{unconnected}');
         const data = api.checkBytes(L, 2);
-        const ip = this.checkString(L, 3);
-        const port = this.portOf(this.checkString(L, 4));
+        const ip = this.args.checkString(L, 3);
+        const port = this.portOf(this.args.checkString(L, 4));
         const ipFamily = net.isIPv4(ip) ? 'inet' : net.isIPv6(ip) ? 'inet6' : null;
-        if (ipFamily === null || port < 0) return this.fail(L, GAI_NONAME);
-        if (o.family && o.family !== ipFamily) return this.fail(L, GAI_ADDRFAMILY);
+        if (ipFamily === null || port < 0) return this.args.fail(L, GAI_NONAME);
+        if (o.family && o.family !== ipFamily) return this.args.fail(L, GAI_ADDRFAMILY);
         o.start = now();
         if (o.fd < 0) {
-          if (o.family) return this.fail(L, 'refused'); // closed
+          if (o.family) return this.args.fail(L, 'refused'); // closed
           o.family = ipFamily;
           this.ensureFd(o);
         }
         const copy = data.slice();
         const r = this.call<OpResult & { sent?: number }>({ op: 'udp.send', id: o.id, data: copy, host: ip, port, family: o.family }, [copy.buffer as ArrayBuffer]);
-        if (r.error) return this.fail(L, r.error);
+        if (r.error) return this.args.fail(L, r.error);
         this.applyNames(o, r);
         api.pushNumber(L, r.sent ?? data.length);
         return 1;
@@ -229,7 +197,7 @@ export class UdpObjects {
       receive: (L) => {
         const o = this.check(L, ANY, 'udp{any}');
         const r = this.recv(L, o);
-        if (r.error) return this.fail(L, r.error);
+        if (r.error) return this.args.fail(L, r.error);
         api.pushBytes(L, r.data ?? new Uint8Array(0));
         return 1;
       },
@@ -237,9 +205,9 @@ export class UdpObjects {
       receivefrom: (L) => {
         const o = this.check(L, ['unconnected'], 'udp{unconnected}');
         const r = this.recv(L, o);
-        if (r.error) return this.fail(L, r.error);
+        if (r.error) return this.args.fail(L, r.error);
         // No sender (no socket): getnameinfo on an empty address fails as LuaSocket's does.
-        if (r.address === undefined) return this.fail(L, 'ai_family not supported');
+        if (r.address === undefined) return this.args.fail(L, 'ai_family not supported');
         api.pushBytes(L, r.data ?? new Uint8Array(0));
         api.pushText(L, r.address);
         api.pushInteger(L, r.port ?? 0);
@@ -258,7 +226,7 @@ export class UdpObjects {
       /** setfd(n): renumbers the handle socket.select knows the object by (no OS descriptor exists). */
       setfd: (L) => {
         const o = this.check(L, ANY, 'udp{any}');
-        this.tcp.setFd(o, Math.trunc(this.checkNumber(L, 2)));
+        this.tcp.setFd(o, Math.trunc(this.args.checkNumber(L, 2)));
         return 0;
       },
       dirty: (L) => {
@@ -268,31 +236,31 @@ export class UdpObjects {
       },
       getpeername: (L) => {
         const o = this.check(L, ['connected'], 'udp{connected}');
-        if (o.fd < 0) return this.fail(L, 'Bad file descriptor');
-        if (!o.remote) return this.fail(L, 'Transport endpoint is not connected');
-        return this.pushName(L, o.remote, false);
+        if (o.fd < 0) return this.args.fail(L, 'Bad file descriptor');
+        if (!o.remote) return this.args.fail(L, 'Transport endpoint is not connected');
+        return this.args.pushName(L, o.remote, false);
       },
       getsockname: (L) => {
         const o = this.check(L, ANY, 'udp{any}');
-        if (o.fd < 0) return this.fail(L, 'Bad file descriptor');
-        return this.pushName(L, o.local ?? { address: o.family === 'inet6' ? '::' : '0.0.0.0', port: 0, family: o.family ?? 'inet' }, true);
+        if (o.fd < 0) return this.args.fail(L, 'Bad file descriptor');
+        return this.args.pushName(L, o.local ?? { address: o.family === 'inet6' ? '::' : '0.0.0.0', port: 0, family: o.family ?? 'inet' }, true);
       },
       setoption: (L) => {
         const o = this.check(L, ANY, 'udp{any}');
-        const name = this.checkString(L, 2);
+        const name = this.args.checkString(L, 2);
         let value: unknown;
         if (BOOLEAN_OPTIONS.has(name)) {
-          if (api.type(L, 3) !== LuaType.Boolean) api.argError(L, 3, `boolean expected, got ${this.typeName(L, 3)}`);
+          if (api.type(L, 3) !== LuaType.Boolean) api.argError(L, 3, `boolean expected, got ${this.args.typeName(L, 3)}`);
           value = api.toBoolean(L, 3);
         } else if (NUMBER_OPTIONS.has(name)) {
-          value = Math.trunc(this.checkNumber(L, 3));
+          value = Math.trunc(this.args.checkNumber(L, 3));
           if (name.endsWith('buffer-size')) value = (value as number) * 2; // Linux doubles SO_RCVBUF/SO_SNDBUF
         } else if (name === 'ip-multicast-if') {
-          value = this.checkString(L, 3);
+          value = this.args.checkString(L, 3);
           if (!net.isIPv4(value as string) && value !== '*') return api.argError(L, 3, 'ip expected');
           if (value === '*') value = '0.0.0.0';
         } else if (MEMBERSHIP_OPTIONS.has(name)) {
-          if (api.type(L, 3) !== LuaType.Table) api.argError(L, 3, `table expected, got ${this.typeName(L, 3)}`);
+          if (api.type(L, 3) !== LuaType.Table) api.argError(L, 3, `table expected, got ${this.args.typeName(L, 3)}`);
           if (api.getField(L, 3, 'multiaddr') !== LuaType.String) api.argError(L, 3, "string 'multiaddr' field expected");
           const multiaddr = api.toText(L, -1)!;
           if (api.getField(L, 3, 'interface') !== LuaType.String) api.argError(L, 3, "string 'interface' field expected");
@@ -302,16 +270,16 @@ export class UdpObjects {
           return api.argError(L, 2, `unsupported option \`${name}'`);
         }
         const v6 = name.startsWith('ipv6-');
-        if (o.fd < 0 || (v6 && o.family !== 'inet6') || (name.startsWith('ip-') && o.family === 'inet6')) return this.fail(L, 'setsockopt failed');
+        if (o.fd < 0 || (v6 && o.family !== 'inet6') || (name.startsWith('ip-') && o.family === 'inet6')) return this.args.fail(L, 'setsockopt failed');
         o.options.set(name, value);
         this.call({ op: 'udp.setoption', id: o.id, name, value });
         return this.one(L);
       },
       getoption: (L) => {
         const o = this.check(L, ANY, 'udp{any}');
-        const name = this.checkString(L, 2);
+        const name = this.args.checkString(L, 2);
         if (!GET_OPTIONS.has(name)) return api.argError(L, 2, `unsupported option \`${name}'`);
-        if (o.fd < 0 || (name.startsWith('ipv6-') && o.family !== 'inet6')) return this.fail(L, 'getsockopt failed');
+        if (o.fd < 0 || (name.startsWith('ipv6-') && o.family !== 'inet6')) return this.args.fail(L, 'getsockopt failed');
         if (name === 'error') { api.pushNil(L); return 1; }
         const v = o.options.get(name) ?? OPTION_DEFAULTS[name];
         if (typeof v === 'boolean') api.pushBoolean(L, v);
@@ -321,8 +289,8 @@ export class UdpObjects {
       },
       settimeout: (L) => {
         const o = this.check(L, ANY, 'udp{any}');
-        const t = this.optNumber(L, 2, -1);
-        const mode = this.optString(L, 3, 'b');
+        const t = this.args.optNumber(L, 2, -1);
+        const mode = this.args.optString(L, 3, 'b');
         if (mode[0] === 'b') o.block = t;
         else if (mode[0] === 'r' || mode[0] === 't') o.total = t;
         else api.argError(L, 3, 'invalid timeout mode');
@@ -337,31 +305,31 @@ export class UdpObjects {
       /** setpeername(addr, port) → udp{connected}; setpeername("*") → udp{unconnected}. */
       setpeername: (L) => {
         const o = this.check(L, ANY, 'udp{any}');
-        const address = this.checkString(L, 2);
+        const address = this.args.checkString(L, 2);
         if (address === '*') {
           if (o.fd >= 0) this.call({ op: 'udp.disconnect', id: o.id });
           o.remote = undefined;
           this.setClass(L, o, 'unconnected');
           return this.one(L);
         }
-        const port = this.portOf(this.checkString(L, 3));
-        if (port < 0) return this.fail(L, EAI_SERVICE);
+        const port = this.portOf(this.args.checkString(L, 3));
+        if (port < 0) return this.args.fail(L, EAI_SERVICE);
         o.start = now();
         this.ensureFd(o);
         const r = this.call<OpResult>({ op: 'udp.connect', id: o.id, host: address, port, family: o.family });
-        if (r.error) return this.fail(L, r.error);
+        if (r.error) return this.args.fail(L, r.error);
         this.applyNames(o, r);
         this.setClass(L, o, 'connected');
         return this.one(L);
       },
       setsockname: (L) => {
         const o = this.check(L, ['unconnected'], 'udp{unconnected}');
-        const address = this.checkString(L, 2);
-        const port = this.portOf(this.checkString(L, 3));
-        if (port < 0) return this.fail(L, EAI_SERVICE);
+        const address = this.args.checkString(L, 2);
+        const port = this.portOf(this.args.checkString(L, 3));
+        if (port < 0) return this.args.fail(L, EAI_SERVICE);
         this.ensureFd(o);
         const r = this.call<OpResult>({ op: 'udp.bind', id: o.id, host: address, port, family: o.family });
-        if (r.error) return this.fail(L, r.error);
+        if (r.error) return this.args.fail(L, r.error);
         this.applyNames(o, r);
         return this.one(L);
       },
