@@ -11,6 +11,7 @@ import { LuaType } from '../../vm/lua-api.js';
 import type { SyncRpcClient } from '../../vm/sync-rpc.js';
 import { SocketClasses, type ClassExports } from './socket-classes.js';
 import { LuaArgs } from './lua-args.js';
+import { applySetTimeout, now, pushTimeouts, retryMs } from './timeouts.js';
 import type { OpResult, SocketAddress, AddressFamily } from '../../host/raw-sockets.js';
 
 /** C API entry points used only here (wasmoon exports them; lua-api.ts types the common ones). */
@@ -44,7 +45,6 @@ export interface SocketIo {
   rpc: () => SyncRpcClient;
 }
 
-const now = (): number => (performance.timeOrigin + performance.now()) / 1000;
 
 const BOOLEAN_OPTIONS = new Set(['keepalive', 'reuseaddr', 'reuseport', 'tcp-nodelay', 'ipv6-v6only']);
 const NUMBER_OPTIONS = new Set(['tcp-keepidle', 'tcp-keepcnt', 'tcp-keepintvl', 'recv-buffer-size', 'send-buffer-size', 'tcp-defer-accept', 'tcp-fastopen', 'tcp-fastopen-connect']);
@@ -56,15 +56,6 @@ const OPTION_DEFAULTS: Record<string, unknown> = {
   'recv-buffer-size': 131072, 'send-buffer-size': 16384,
 };
 
-/** LuaSocket's timeout_getretry, in milliseconds for the host (-1 = wait forever). */
-function retryMs(o: TcpObject): number {
-  let t: number;
-  if (o.block < 0 && o.total < 0) return -1;
-  if (o.block < 0) t = Math.max(o.total - (now() - o.start), 0);
-  else if (o.total < 0) t = o.block;
-  else t = Math.min(o.block, Math.max(o.total - (now() - o.start), 0));
-  return t * 1000;
-}
 
 function concat(parts: Uint8Array[]): Uint8Array {
   if (parts.length === 1) return parts[0]!;
@@ -409,19 +400,11 @@ export class TcpObjects {
       },
       /** settimeout(t [, "b"|"t"|"r"]): nil or negative = no limit; 0 = never wait. */
       settimeout: (L) => {
-        const o = this.check(L, ANY, 'tcp{any}');
-        const t = this.args.optNumber(L, 2, -1);
-        const mode = this.args.optString(L, 3, 'b');
-        if (mode[0] === 'b') o.block = t;
-        else if (mode[0] === 'r' || mode[0] === 't') o.total = t;
-        else api.argError(L, 3, 'invalid timeout mode');
+        applySetTimeout(api, this.args, L, this.check(L, ANY, 'tcp{any}'));
         return one(L);
       },
       gettimeout: (L) => {
-        const o = this.check(L, ANY, 'tcp{any}');
-        api.pushNumber(L, o.block);
-        api.pushNumber(L, o.total);
-        return 2;
+        return pushTimeouts(api, L, this.check(L, ANY, 'tcp{any}'));
       },
       close: (L) => {
         const o = this.check(L, ANY, 'tcp{any}');

@@ -12,6 +12,7 @@ import type { OpResult, SocketAddress, AddressFamily } from '../../host/raw-sock
 import type { TcpObjects } from './tcp.js';
 import { SocketClasses, type ClassExports } from './socket-classes.js';
 import { LuaArgs } from './lua-args.js';
+import { applySetTimeout, now, pushTimeouts, retryMs } from './timeouts.js';
 
 type UdpClass = 'unconnected' | 'connected';
 
@@ -51,17 +52,7 @@ const OPTION_DEFAULTS: Record<string, unknown> = {
   'recv-buffer-size': 212992, 'send-buffer-size': 212992,
 };
 
-const now = (): number => (performance.timeOrigin + performance.now()) / 1000;
 
-/** LuaSocket's timeout_getretry, in milliseconds for the host (-1 = wait forever). */
-function retryMs(o: UdpObject): number {
-  let t: number;
-  if (o.block < 0 && o.total < 0) return -1;
-  if (o.block < 0) t = Math.max(o.total - (now() - o.start), 0);
-  else if (o.total < 0) t = o.block;
-  else t = Math.min(o.block, Math.max(o.total - (now() - o.start), 0));
-  return t * 1000;
-}
 
 export class UdpObjects {
   private nextKey = 1;
@@ -288,19 +279,11 @@ export class UdpObjects {
         return 1;
       },
       settimeout: (L) => {
-        const o = this.check(L, ANY, 'udp{any}');
-        const t = this.args.optNumber(L, 2, -1);
-        const mode = this.args.optString(L, 3, 'b');
-        if (mode[0] === 'b') o.block = t;
-        else if (mode[0] === 'r' || mode[0] === 't') o.total = t;
-        else api.argError(L, 3, 'invalid timeout mode');
+        applySetTimeout(api, this.args, L, this.check(L, ANY, 'udp{any}'));
         return this.one(L);
       },
       gettimeout: (L) => {
-        const o = this.check(L, ANY, 'udp{any}');
-        api.pushNumber(L, o.block);
-        api.pushNumber(L, o.total);
-        return 2;
+        return pushTimeouts(api, L, this.check(L, ANY, 'udp{any}'));
       },
       /** setpeername(addr, port) → udp{connected}; setpeername("*") → udp{unconnected}. */
       setpeername: (L) => {
