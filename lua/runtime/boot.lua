@@ -122,7 +122,13 @@ ourmodule("socket.core", "runtime/socket-core.lua")
 ourmodule("socket.url", "socket/url.lua")
 ourmodule("socket.headers", "socket/headers.lua")
 ourmodule("socket.http", "socket/http.lua")
+ourmodule("socket.tp", "socket/tp.lua")
+ourmodule("socket.smtp", "socket/smtp.lua")
+ourmodule("socket.ftp", "socket/ftp.lua")
 ourmodule("ssl", "ssl.lua")
 ourmodule("ssl.https", "ssl/https.lua")
 ourmodule("luahttp.socket.helpers", "socket/helpers.lua")
 ourmodule("luahttp.argcheck", "luahttp/argcheck.lua")
+-- `require "luahttp"`: how a script (or a test harness) tells it runs under luahttp, without adding
+-- a field to LuaSocket's own tables.
+preload.luahttp = function() return { version = cores.socket.luahttp_version() } end

@@ -14,7 +14,7 @@ end
 socket.dns = dns
 for k, v in pairs(helpers) do socket[k] = v end
 socket._VERSION = "LuaSocket 3.0.0"
-socket._LUAHTTP = core.luahttp_version()
+-- the version is `require("luahttp").version`, not a socket field, so socket's fields are LuaSocket's
 socket.luahttp_version = nil
 socket._SETSIZE = 1024
 socket._SOCKETINVALID = -1

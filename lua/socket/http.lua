@@ -40,9 +40,28 @@ function _M.open()
   error("luahttp: http.open (raw connection objects) is not supported; use http.request", 2)
 end
 
+-- Parsed request URLs, reused while url.parse is the same function: a loop over one URL parsed it
+-- again per request, the largest piece of http.lua's own time in wasm.
+local parsecache, parsecount, parsefn = {}, 0, nil
+
+local function parseurl(u)
+  if type(u) ~= "string" then return url.parse(u, { path = "/", scheme = "http" }) end
+  if parsefn ~= url.parse then parsecache, parsecount, parsefn = {}, 0, url.parse end
+  local template = parsecache[u]
+  if not template then
+    template = url.parse(u, { path = "/", scheme = "http" })
+    if not template then return nil end
+    if parsecount >= 64 then parsecache, parsecount = {}, 0 end
+    parsecache[u], parsecount = template, parsecount + 1
+  end
+  local parsed = {}
+  for k, v in pairs(template) do parsed[k] = v end
+  return parsed
+end
+
 -- Default values of the parsed URL, as LuaSocket: a bare "/foo" has no host and fails later.
 local function parsedurl(reqt)
-  local parsed = reqt.url and url.parse(reqt.url, { path = "/", scheme = "http" }) or {}
+  local parsed = reqt.url and parseurl(reqt.url) or {}
   for k, v in pairs(reqt) do parsed[k] = v end
   return parsed
 end
@@ -143,6 +162,8 @@ local function origin(nreqt)
     local p = url.parse(proxy, { port = 3128, scheme = "http" })
     scheme, host, port = p.scheme, p.host, p.port
   end
+  -- LuaSocket connects with getaddrinfo(host, tostring(port)): service names are ports, bad ones fail here
+  port = socket.try(core.dialport(host, tostring(port)))
   if host:find(":", 1, true) and not host:find("^%[") then host = "[" .. host .. "]" end
   return scheme .. "://" .. host .. ":" .. tostring(port)
 end
@@ -177,7 +198,16 @@ local function extras(nreqt, deadline)
     e.verify = verifyflag(nreqt.verify)
     e.cafile = type(nreqt.cafile) == "string" and nreqt.cafile or nil
     e.capath = type(nreqt.capath) == "string" and nreqt.capath or nil
+    -- LuaSec's client certificate: PEM file names, and the key's password (a string, or a function
+    -- returning it, which LuaSec hands to OpenSSL's password callback).
+    e.certificate = type(nreqt.certificate) == "string" and nreqt.certificate or nil
+    e.key = type(nreqt.key) == "string" and nreqt.key or nil
+    local pw = nreqt.password
+    if e.key and type(pw) == "function" then pw = pw() end
+    e.password = e.key and type(pw) == "string" and pw or nil
   end
+  -- Most requests have none: the core then skips reading the table.
+  if next(e) == nil then return nil end
   return e
 end
 
@@ -256,6 +286,7 @@ local function tredirect(reqt, location, deadline)
     -- luahttp carries its extensions and the TLS settings to the next hop too (LuaSocket drops them,
     -- so an https hop fell back to LuaSec's verify = "none").
     verify = reqt.verify, cafile = reqt.cafile, capath = reqt.capath,
+    certificate = reqt.certificate, key = reqt.key,
     timeout = reqt.timeout, compressed = reqt.compressed,
   }, deadline)
   headers = headers or {}

@@ -88,7 +88,12 @@ export async function main(args: string[]): Promise<void> {
   const { LuaVm } = await import('../vm/lua-vm.js');
   // Built on the first network wait, so print("hi") never loads the transport modules.
   let inProcess: Promise<InProcessHost> | undefined;
-  const handle = async (msg: { op: string } & Record<string, unknown>): Promise<unknown> => (await (inProcess ??= inProcessHostFor(o, host))).handle(msg);
+  let ready: InProcessHost | undefined; // once built, requests skip the extra promise hop
+  const handle = (msg: { op: string } & Record<string, unknown>): Promise<unknown> => {
+    if (ready) return ready.handle(msg);
+    inProcess ??= inProcessHostFor(o, host).then((h) => (ready = h));
+    return inProcess.then((h) => h.handle(msg));
+  };
   // Loading undici while the engine compiled made one GET slower (117 vs 101 ms): it loads on first use.
   vm = await LuaVm.create({ rpc: () => host.rpc(), ring: host.ring, exit, noEnv: o.noEnv, inProcess: handle });
   const { api, L } = vm;

@@ -7,6 +7,7 @@ import net from 'node:net';
 import dns from 'node:dns';
 import { resolveConnectTo, type ConnectToRule } from './connect-to.js';
 import { luaSocketError } from './luasocket-errors.js';
+import { startTls, type HandshakeInfo, type TlsContextSpec } from './tls-upgrade.js';
 
 /** Bytes buffered per socket before reading pauses (the kernel then applies TCP flow control). */
 const RECV_HIGH_WATER = 1024 * 1024;
@@ -42,6 +43,12 @@ interface HostSocket {
   keepalive: boolean;
   waiters: Set<Waiter>;
   names: SocketNames;
+  /** The host name connect() was given (before --connect-to): what a TLS peer certificate must name. */
+  host?: string;
+  /** Removes attach()'s listeners (ssl.wrap moves the connection under TLS). */
+  detach?: () => void;
+  /** ssl.wrap: the handshake's outcome once settled. */
+  tls?: { settled: boolean; info?: HandshakeInfo; error?: string; socket?: net.Socket | null };
 }
 
 function familyOf(address: string): AddressFamily {
@@ -70,7 +77,7 @@ export class RawSockets {
   externalReadable: (id: number) => boolean = () => false;
   externalWritable: (id: number) => boolean = () => false;
 
-  constructor(private readonly rules: readonly ConnectToRule[] = []) {}
+  constructor(private readonly rules: readonly ConnectToRule[] = [], private readonly insecure = false) {}
 
   /** Wakes a select waiting on id (a UDP socket got a datagram). */
   wakeId(id: number): void {
@@ -112,17 +119,25 @@ export class RawSockets {
   private attach(s: HostSocket, sock: net.Socket): void {
     s.sock = sock;
     s.kind = 'client';
-    sock.on('data', (d: Buffer) => {
+    const onData = (d: Buffer): void => {
       if (s.readShut) return;
       s.chunks.push(d);
       s.buffered += d.length;
       if (s.buffered >= RECV_HIGH_WATER) sock.pause();
       this.wake(s);
-    });
-    sock.on('end', () => { s.eof = true; this.wake(s); });
-    sock.on('error', (e) => { s.error ??= luaSocketError(e); this.wake(s); });
-    sock.on('close', () => { s.eof = true; this.wake(s); });
-    sock.on('drain', () => this.wake(s));
+    };
+    const onEnd = (): void => { s.eof = true; this.wake(s); };
+    const onError = (e: Error): void => { s.error ??= luaSocketError(e); this.wake(s); };
+    const onDrain = (): void => this.wake(s);
+    sock.on('data', onData);
+    sock.on('end', onEnd);
+    sock.on('error', onError);
+    sock.on('close', onEnd);
+    sock.on('drain', onDrain);
+    s.detach = () => {
+      sock.off('data', onData).off('end', onEnd).off('error', onError).off('close', onEnd).off('drain', onDrain);
+      sock.pause();
+    };
     s.names = { ...s.names, local: addressOf(sock.address() as net.AddressInfo), remote: addressOf({ address: sock.remoteAddress, port: sock.remotePort }) };
   }
 
@@ -142,6 +157,7 @@ export class RawSockets {
     if (s.kind === 'server') return { error: 'Transport endpoint is already connected' };
     s.connectError = null;
     s.kind = 'connecting';
+    s.host = host;
     const target = resolveConnectTo(this.rules, host, port);
     void this.dial(s, target.host.replace(/^\[|\]$/g, ''), target.port, family, bound);
     const ok = await this.waitUntil([s], () => s.kind !== 'connecting', waitMs);
@@ -253,6 +269,47 @@ export class RawSockets {
     return { ...t.names };
   }
 
+  /**
+   * ssl.wrap + dohandshake: the first call moves the connection under TLS (bytes received but not read
+   * — here or VM-side, `unread` — are replayed into it); every call waits up to waitMs for the outcome.
+   * Data afterwards flows through recv/send/select/close unchanged, decrypted.
+   */
+  async handshake(id: number, spec: TlsContextSpec, sni: string | null, unread: Uint8Array | null, waitMs: number): Promise<{ info?: HandshakeInfo; error?: string; pending?: boolean }> {
+    const s = this.sockets.get(id);
+    if (!s || (s.kind !== 'client' && !s.tls)) return { error: s?.connectError ?? 'closed' };
+    if (!s.tls) {
+      const raw = s.sock!;
+      if (raw.destroyed || (s.eof && s.buffered === 0 && !unread?.length)) return { error: 'closed' };
+      s.detach?.();
+      const pending = [...(unread?.length ? [Buffer.from(unread)] : []), ...s.chunks];
+      s.chunks = [];
+      s.buffered = 0;
+      s.sock = undefined;
+      s.kind = 'connecting';
+      const state: NonNullable<HostSocket['tls']> = { settled: false };
+      s.tls = state;
+      const hs = startTls(raw, pending, spec, sni ?? s.host ?? s.names.remote?.address ?? 'localhost', sni, this.insecure);
+      state.socket = hs.socket;
+      void hs.done.then((r) => {
+        state.settled = true;
+        state.info = r.info;
+        state.error = r.error;
+        if (r.info && hs.socket && this.sockets.get(id) === s) {
+          this.attach(s, hs.socket);
+        } else {
+          hs.socket?.destroy();
+          s.kind = 'client';
+          s.eof = true;
+        }
+        this.wake(s);
+      });
+    }
+    const state = s.tls;
+    const ok = await this.waitUntil([s], () => state.settled, waitMs);
+    if (!ok) return { pending: true };
+    return state.error ? { error: state.error } : { info: state.info };
+  }
+
   /** Everything buffered, waiting up to waitMs for something (data, end of stream or an error). */
   async recv(id: number, waitMs: number): Promise<{ data?: Uint8Array; closed?: boolean; error?: string }> {
     const s = this.sockets.get(id);
@@ -326,10 +383,12 @@ export class RawSockets {
     s.kind = 'idle';
     if (s.sock) {
       // close(2) sends what is queued, then FIN; SO_LINGER {on, 0} resets instead.
-      if (s.linger0) s.sock.resetAndDestroy(); else s.sock.destroySoon();
+      // (A TLS socket has no TCP handle of its own to reset: it ends with close_notify.)
+      if (s.linger0 && !s.tls) s.sock.resetAndDestroy(); else s.sock.destroySoon();
       s.sock.resume();
     }
     if (s.server) s.server.close();
+    if (s.tls && !s.tls.settled) s.tls.socket?.destroy();
     for (const c of s.pending) c.destroy();
     this.wake(s);
   }
@@ -342,7 +401,7 @@ export class RawSockets {
       if (!s) return false;
       if (s.kind === 'server') return s.pending.length > 0;
       if (s.kind === 'client') return s.buffered > 0 || s.eof || s.error !== null;
-      return false;
+      return s.tls?.settled === true;
     };
     const writable = (id: number): boolean => {
       if (this.externalWritable(id)) return true;

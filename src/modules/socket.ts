@@ -9,8 +9,15 @@ import { dnsFunctions } from './socket/dns.js';
 
 const sleepCell = new Int32Array(new SharedArrayBuffer(4));
 
+/** Each VM's TCP objects, for LuaSec's ssl.wrap (src/modules/ssl/ssl-core.ts takes connections over). */
+const tcpByApi = new WeakMap<LuaApi, TcpObjects>();
+export function tcpObjectsOf(api: LuaApi): TcpObjects | undefined {
+  return tcpByApi.get(api);
+}
+
 export function socketCore(api: LuaApi, io: SocketIo): Record<string, LuaCFunction> {
   const tcp = new TcpObjects(api, io);
+  tcpByApi.set(api, tcp);
   const udp = new UdpObjects(api, tcp);
   const dns = dnsFunctions(api, tcp);
   return {
@@ -25,6 +32,11 @@ export function socketCore(api: LuaApi, io: SocketIo): Record<string, LuaCFuncti
       if (s > 0) Atomics.wait(sleepCell, 0, 0, Math.min(s, 2 ** 31 / 1000) * 1000);
       return 0;
     },
+    /** socket.__unload(): LuaSocket's C core runs socket_close() here when the library is unloaded, a no-op on Unix; there is nothing to release either. */
+    __unload() {
+      return 0;
+    },
+    /** The luahttp version, for `require "luahttp"` (boot.lua); removed from the socket table. */
     luahttp_version(L) {
       api.pushText(L, LUAHTTP_VERSION);
       return 1;

@@ -8,7 +8,8 @@ import { FileTable } from './stdlib/file-table.js';
 import { systemPrimitives } from './stdlib/system-primitives.js';
 import type { SyncRpcClient } from './sync-rpc.js';
 import type { ByteRing } from './byte-ring.js';
-import { socketCore } from '../modules/socket.js';
+import { socketCore, tcpObjectsOf } from '../modules/socket.js';
+import { SslCore } from '../modules/ssl/ssl-core.js';
 import { httpCore } from '../modules/socket/http.js';
 
 /** Debian's lua5.4 defaults, so modules installed by LuaRocks or apt are found (`lua5.4 -e 'print(package.path)'`). */
@@ -72,6 +73,8 @@ export class LuaVm {
     api.m._lua_createtable(L, 0, 2);
     api.pushFunctionTable(L, socketCore(api, { rpc: options.rpc }));
     api.setField(L, -2, 'socket');
+    api.pushFunctionTable(L, new SslCore(api, tcpObjectsOf(api)!).coreFunctions());
+    api.setField(L, -2, 'ssl');
     api.pushFunctionTable(L, httpCore(api, {
       rpc: options.rpc,
       ring: options.ring,

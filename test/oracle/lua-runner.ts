@@ -14,6 +14,8 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startFaultServer, type FaultServer } from '../servers/fault-server.js';
+import { startFtpServer } from '../servers/ftp-server.js';
+import { startSmtpServer } from '../servers/smtp-server.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const LUA_DIR = path.join(REPO_ROOT, 'test/lua');
@@ -21,9 +23,7 @@ export const DELIBERATE_DIR = path.join(LUA_DIR, 'deliberate');
 /** The pure-Lua module tests (test/lua-modules/README.md); run.sh also runs them native vs native. */
 export const MODULE_TEST_DIR = path.join(REPO_ROOT, 'test/lua-modules');
 /** Module tests that cannot run under luahttp yet, and why; they still run in run.sh. */
-export const MODULE_TESTS_NOT_UNDER_LUAHTTP: Readonly<Record<string, string>> = {
-  'socket-lua.lua': 'its `fields` line lists socket.* names: luahttp adds _LUAHTTP and has no __unload (tcp/udp lines match)',
-};
+export const MODULE_TESTS_NOT_UNDER_LUAHTTP: Readonly<Record<string, string>> = {};
 const SYSTEM_LUA_DIR = '/usr/share/lua/5.4';
 /** Every run gets the same stdin, so `io.read` scripts are deterministic (incl. a NUL and a 0xFF byte). */
 export const STDIN_FIXTURE = Buffer.from('first line\nsecond line\n\x00\xff tail', 'latin1');
@@ -84,7 +84,11 @@ export interface Servers {
   faultUrl: string;
   /** A URL on a port nothing listens on (connection refused). */
   closedUrl: string;
-  /** The script arguments: httpbin base, fault-server base, closed-port URL. */
+  /** smtp://127.0.0.1:<port> (test/servers/smtp-server.ts). */
+  smtpUrl: string;
+  /** ftp://127.0.0.1:<port> (test/servers/ftp-server.ts). */
+  ftpUrl: string;
+  /** The script arguments: httpbin base, fault-server base, closed-port URL, SMTP URL, FTP URL. */
   args: string[];
   close(): Promise<void>;
 }
@@ -105,15 +109,19 @@ export async function startServers(): Promise<Servers> {
   };
   const httpbin = await startHttpbin({ port: 0, host: '127.0.0.1' });
   const fault: FaultServer = await startFaultServer();
+  const smtp = await startSmtpServer();
+  const ftp = await startFtpServer();
   const closedUrl = `http://127.0.0.1:${await closedPort()}`;
   const httpbinUrl = `http://127.0.0.1:${httpbin.port}`;
   return {
     httpbinUrl,
     faultUrl: fault.url,
     closedUrl,
-    args: [httpbinUrl, fault.url, closedUrl],
+    smtpUrl: smtp.url,
+    ftpUrl: ftp.url,
+    args: [httpbinUrl, fault.url, closedUrl, smtp.url, ftp.url],
     async close() {
-      await Promise.all([httpbin.close(), fault.close()]);
+      await Promise.all([httpbin.close(), fault.close(), smtp.close(), ftp.close()]);
     },
   };
 }

@@ -11,7 +11,8 @@ export interface TestCerts {
   caFile: string;
   /** A directory holding only the CA (for `capath`). */
   caPath: string;
-  leaf(name: 'localhost' | 'other' | 'expired'): { key: Buffer; cert: Buffer };
+  /** `client` is a client certificate (extendedKeyUsage clientAuth) (CN=client). */
+  leaf(name: 'localhost' | 'other' | 'expired' | 'client'): { key: Buffer; cert: Buffer };
   remove(): void;
 }
 
@@ -27,6 +28,7 @@ export function makeTestCerts(): TestCerts {
     localhost: 'DNS:localhost,IP:127.0.0.1,IP:::1',
     other: 'DNS:other.example',
     expired: 'DNS:localhost,IP:127.0.0.1',
+    client: 'email:client@luahttp.test',
   };
   fs.mkdirSync(path.join(dir, 'db'));
   fs.writeFileSync(path.join(dir, 'db/index.txt'), '');
@@ -48,12 +50,14 @@ commonName = supplied
 [ext]
 subjectAltName = ${san}
 basicConstraints = CA:FALSE
-extendedKeyUsage = serverAuth
+extendedKeyUsage = ${name === 'client' ? 'clientAuth' : 'serverAuth'}
 `);
     const dates = name === 'expired' ? ['-startdate', '20200101000000Z', '-enddate', '20200102000000Z'] : ['-days', '30'];
     openssl(dir, ['ca', '-batch', '-config', `${name}.cnf`, '-cert', 'ca.pem', '-keyfile', 'ca.key', '-in', `${name}.csr`,
       '-out', `${name}.pem`, '-extensions', 'ext', '-notext', ...dates]);
   }
+  // The client key again, encrypted (PKCS#8, password "s3cret"), for `key` + `password` tests.
+  openssl(dir, ['pkcs8', '-topk8', '-in', 'client.key', '-out', 'client-enc.key', '-passout', 'pass:s3cret', '-v2', 'aes-256-cbc']);
   const caPath = path.join(dir, 'capath');
   fs.mkdirSync(caPath);
   fs.copyFileSync(path.join(dir, 'ca.pem'), path.join(caPath, 'ca.pem'));

@@ -5,6 +5,7 @@
 //   (verify = "peer" + cafile) or, for LuaSec's unverified defaults, luahttp gets the CA through
 //   NODE_EXTRA_CA_CERTS. Re-record: LUAHTTP_RECORD_TLS=1 npx vitest run test/tls
 // - luahttp-only behaviour (verification by default, CONNECT, *_proxy, --timeout, …) asserted directly.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http2 from 'node:http2';
 import type net from 'node:net';
@@ -34,6 +35,32 @@ afterAll(async () => {
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
 
+/**
+ * The test certificates are made afresh for every run, so what a script prints about them (digests,
+ * validity dates, the CA's random serial) becomes a <token>; values computed here with node:crypto,
+ * independently of luahttp's ssl module. A wrong value printed by either side is not replaced and
+ * fails the comparison. Leaf values first: a leaf's date may equal the CA's to the second.
+ */
+function certTokens(stdout: Buffer): Buffer {
+  let text = stdout.toString('latin1');
+  const pems: [string, string][] = [
+    ...(['localhost', 'other', 'expired', 'client'] as const).map((n): [string, string] => [n, tls.certs.leaf(n).cert.toString('latin1')]),
+    ['ca', fs.readFileSync(tls.certs.caFile, 'latin1')],
+  ];
+  for (const [name, pem] of pems) {
+    const x = new crypto.X509Certificate(pem);
+    const pairs: [string, string][] = [
+      [x.validFrom, 'notbefore'], [x.validTo, 'notafter'], [x.serialNumber, 'serial'],
+      ...(['sha1', 'sha256', 'sha512'] as const).map((a): [string, string] => [crypto.createHash(a).update(x.raw).digest('hex'), a]),
+    ];
+    for (const [value, what] of pairs) {
+      if (name !== 'ca' && what === 'serial') continue; // leaves have fixed serials (1000, 1001, …)
+      text = text.split(value).join(`<${name}-${what}>`);
+    }
+  }
+  return Buffer.from(text, 'latin1');
+}
+
 function scriptArgs(): string[] {
   return [tls.goodUrl, tls.otherUrl, tls.expiredUrl, tls.plainUrl, tls.closeUrl, tls.httpUrl, tls.certs.caFile, tls.certs.caPath, proxy.url];
 }
@@ -58,12 +85,12 @@ describe('differential against LuaSec (loopback TLS)', () => {
     if (RECORD) {
       const r = await runProcess('lua5.4', [script, ...scriptArgs()], RUN_MS, { env: NO_PROXY_ENV });
       expect(r.exitCode, r.stderr).toBe(0);
-      fs.writeFileSync(path.join(REPO_ROOT, golden), encodeGolden(exitLabel(r), normalizeOutput(r.stdout)));
+      fs.writeFileSync(path.join(REPO_ROOT, golden), encodeGolden(exitLabel(r), certTokens(normalizeOutput(r.stdout))));
       return;
     }
     const want = decodeGolden(fs.readFileSync(path.join(REPO_ROOT, golden)));
     const r = await luahttp(script, { env: { NODE_EXTRA_CA_CERTS: tls.certs.caFile } });
-    expect({ exit: exitLabel(r), stdout: showBytes(normalizeOutput(r.stdout)) }, r.stderr)
+    expect({ exit: exitLabel(r), stdout: showBytes(certTokens(normalizeOutput(r.stdout))) }, r.stderr)
       .toEqual({ exit: want.exit, stdout: showBytes(want.stdout) });
   }, RUN_MS + 5_000);
 });

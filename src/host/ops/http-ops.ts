@@ -31,7 +31,10 @@ export function httpOps(transport: Transport, ring: ByteRing, crossThread: boole
     if ('error' in head) { exchanges.delete(id); return { value: { error: head.error } }; }
     const body = await ex.read(READ_BATCH);
     if (body.done) exchanges.delete(id);
-    return { value: { head, body }, transfer: crossThread ? packed(body) : [] };
+    if (!crossThread) return { value: { head, body } };
+    // undici's header Buffers are views into the socket's read buffer; cloned as they are, each
+    // would carry that whole buffer to the other thread.
+    return { value: { head: { ...head, headers: head.headers.map((b) => new Uint8Array(b)) }, body }, transfer: packed(body) };
   };
 
   const exchange = (msg: Record<string, unknown>): HttpExchange | undefined => exchanges.get(msg.id as number);

@@ -6,6 +6,7 @@ import net from 'node:net';
 import type { RpcReply } from '../rpc-server.js';
 import { lookupAll, RawSockets, type AddressFamily, type SocketAddress } from '../raw-sockets.js';
 import { luaSocketError } from '../luasocket-errors.js';
+import type { TlsContextSpec } from '../tls-upgrade.js';
 import type { OpTable } from './op-table.js';
 
 type Msg = Record<string, unknown>;
@@ -30,6 +31,7 @@ export function socketOps(sockets: RawSockets, crossThread: boolean): OpTable {
       return { value: r, transfer: crossThread && r.data ? [r.data.buffer as ArrayBuffer] : [] };
     },
     'sock.send': async (m) => value(await sockets.send(num(m, 'id'), m.data as Uint8Array, num(m, 'waitMs'))),
+    'sock.handshake': async (m) => value(await sockets.handshake(num(m, 'id'), m.spec as TlsContextSpec, (m.sni as string | null) ?? null, (m.unread as Uint8Array | null) ?? null, num(m, 'waitMs'))),
     'sock.shutdown': async (m) => value(sockets.shutdown(num(m, 'id'), str(m, 'how')) ?? {}),
     'sock.setoption': async (m) => value(sockets.setOption(num(m, 'id'), str(m, 'name'), m.value) ?? {}),
     'sock.close': async (m) => value(sockets.close(num(m, 'id')) ?? {}),

@@ -4,6 +4,7 @@
 import type { LuaApi, LuaCFunction } from '../../vm/lua-api.js';
 import { LuaScriptError, LuaType } from '../../vm/lua-api.js';
 import type { TcpObjects } from './tcp.js';
+import { EAI_SERVICE, resolveService } from './services.js';
 
 interface Resolved { name?: string; ip?: string[]; error?: string }
 
@@ -73,8 +74,10 @@ export function dnsFunctions(api: LuaApi, tcp: TcpObjects): Record<string, LuaCF
       const host = api.type(L, 1) <= LuaType.Nil ? null : checkString(L, 1);
       const serv = api.type(L, 2) <= LuaType.Nil ? null : checkString(L, 2);
       if (host === null && serv === null) throw new LuaScriptError('host and serv cannot be both nil');
-      const port = serv === null ? null : Number(serv);
-      if (port !== null && !Number.isInteger(port)) return fail(L, 'service not supported for socket type');
+      // LuaSocket resolves host and serv with getaddrinfo (SOCK_STREAM) before asking for names
+      const service = serv === null ? null : resolveService(serv, 'tcp');
+      if (service !== null && 'error' in service) return fail(L, EAI_SERVICE);
+      const port = service === null ? null : service.port;
       const r = tcp.call<{ names?: string[]; service?: string; error?: string }>({ op: 'dns.getnameinfo', host, port });
       if (r.error) return fail(L, r.error);
       pushArray(L, r.names ?? []);

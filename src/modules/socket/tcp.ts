@@ -12,6 +12,7 @@ import type { SyncRpcClient } from '../../vm/sync-rpc.js';
 import { SocketClasses, type ClassExports } from './socket-classes.js';
 import { LuaArgs } from './lua-args.js';
 import { applySetTimeout, now, pushTimeouts, retryMs } from './timeouts.js';
+import { EAI_SERVICE, resolveService } from './services.js';
 import type { OpResult, SocketAddress, AddressFamily } from '../../host/raw-sockets.js';
 
 /** C API entry points used only here (wasmoon exports them; lua-api.ts types the common ones). */
@@ -39,6 +40,8 @@ export interface TcpObject {
   remote?: SocketAddress;
   bound: boolean;
   options: Map<string, unknown>;
+  /** What a wait that timed out is called: LuaSocket's "timeout", LuaSec's "wantread"/"wantwrite" (ssl-core.ts). */
+  timeoutText?: { recv: string; send: string };
 }
 
 export interface SocketIo {
@@ -111,7 +114,7 @@ export class TcpObjects {
     if (fd >= 0) this.byFd.set(fd, o);
   }
 
-  private newObject(cls: TcpClass, family: AddressFamily | null): TcpObject {
+  newObject(cls: TcpClass, family: AddressFamily | null): TcpObject {
     return {
       id: 0, fd: -1, cls, family, block: -1, total: -1, start: 0, buf: new Uint8Array(0), pos: 0, eof: false, error: null,
       received: 0, sent: 0, birthday: now(), bound: false, options: new Map(),
@@ -133,7 +136,7 @@ export class TcpObjects {
     this.classes.setClass(L, o, cls);
   }
 
-  private closeObject(o: TcpObject): void {
+  closeObject(o: TcpObject): void {
     if (o.fd < 0) return;
     this.call({ op: 'sock.close', id: o.id });
     this.freeFd(o);
@@ -155,7 +158,7 @@ export class TcpObjects {
     if (r.data && r.data.length) { o.buf = r.data; o.pos = 0; }
     if (r.closed) { o.eof = true; o.error = r.error ?? null; }
     if (o.pos < o.buf.length) return null;
-    return o.eof ? (o.error ?? 'closed') : 'timeout';
+    return o.eof ? (o.error ?? 'closed') : (o.timeoutText?.recv ?? 'timeout');
   }
 
   private take(o: TcpObject, n: number, parts: Uint8Array[]): void {
@@ -208,6 +211,69 @@ export class TcpObjects {
 
 
 
+  /** buffer_meth_send on an object already checked (TCP clients; LuaSec connections in ssl-core.ts). */
+  sendOn(L: number, o: TcpObject): number {
+    const { api } = this;
+    const data = api.checkBytes(L, 2);
+    let start = Math.trunc(this.args.optNumber(L, 3, 1));
+    let end = Math.trunc(this.args.optNumber(L, 4, -1));
+    o.start = now();
+    const size = data.length;
+    if (start < 0) start = size + start + 1;
+    if (end < 0) end = size + end + 1;
+    if (start < 1) start = 1;
+    if (end > size) end = size;
+    let err: string | null = null;
+    let sent = 0;
+    if (start <= end) {
+      if (o.fd < 0) err = 'closed';
+      else {
+        const chunk = data.slice(start - 1, end);
+        const r = this.call<{ error?: string }>({ op: 'sock.send', id: o.id, data: chunk, waitMs: retryMs(o) }, [chunk.buffer as ArrayBuffer]);
+        err = r.error ?? null;
+        // Node took every byte into its buffer; a timeout only means it has not drained yet.
+        sent = !err || err === 'timeout' ? end - start + 1 : 0;
+        if (err === 'timeout' && o.timeoutText) err = o.timeoutText.send;
+      }
+    }
+    o.sent += sent;
+    if (err) { api.pushNil(L); api.pushText(L, err); api.pushNumber(L, sent + start - 1); return 3; }
+    api.pushNumber(L, sent + start - 1);
+    api.pushNil(L);
+    api.pushNil(L);
+    return 3;
+  }
+
+  /** buffer_meth_receive on an object already checked. */
+  receiveOn(L: number, o: TcpObject): number {
+    const { api } = this;
+    let prefix: Uint8Array = new Uint8Array(0);
+    if (api.type(L, 3) > LuaType.Nil) {
+      const b = api.toBytes(L, 3);
+      prefix = b ?? api.argError(L, 3, `string expected, got ${this.args.typeName(L, 3)}`);
+    }
+    o.start = now();
+    const parts: Uint8Array[] = [prefix];
+    let err: string | null = null;
+    if (!this.m._lua_isnumber(L, 2)) {
+      const p = this.args.optString(L, 2, '*l');
+      if (p.startsWith('*l')) err = this.recvLine(o, parts);
+      else if (p.startsWith('*a')) err = this.recvAll(o, parts);
+      else api.argError(L, 2, 'invalid receive pattern');
+    } else {
+      const n = api.toNumber(L, 2);
+      if (!(n >= 0)) api.argError(L, 2, 'invalid receive pattern');
+      const wanted = Math.trunc(n);
+      if (prefix.length === 0 || wanted > prefix.length) err = this.recvRaw(o, wanted - prefix.length, parts);
+    }
+    const bytes = concat(parts);
+    if (err) { api.pushNil(L); api.pushText(L, err); api.pushBytes(L, bytes); return 3; }
+    api.pushBytes(L, bytes);
+    api.pushNil(L);
+    api.pushNil(L);
+    return 3;
+  }
+
   private checkOption(L: number, arg: number, dflt: string, options: string[]): string {
     const s = this.args.optString(L, arg, dflt);
     if (!options.includes(s)) this.api.argError(L, arg, `invalid option '${s}'`);
@@ -235,17 +301,14 @@ export class TcpObjects {
     // Options set before the socket existed failed natively ("setsockopt failed"); nothing to replay.
   }
 
+  /** The port argument as getaddrinfo reads it for SOCK_STREAM (services.ts); -1 = EAI_SERVICE. */
   private portOf(L: number, arg: number): number {
-    const s = this.args.checkString(L, arg);
-    const n = Number(s);
-    return Number.isInteger(n) ? n : this.serviceFail;
+    const r = resolveService(this.args.checkString(L, arg), 'tcp');
+    return 'port' in r ? r.port : -1;
   }
 
-  /** A port that is not a number: services by name are not resolved (LuaSocket's getaddrinfo does). */
-  private readonly serviceFail = -1;
-
   private doConnect(L: number, o: TcpObject, host: string, port: number): string | null {
-    if (port < 0 || port > 65535) return 'host or service not provided, or not known';
+    if (port < 0) return EAI_SERVICE;
     this.ensureFd(o);
     const r = this.call<OpResult>({
       op: 'sock.connect', id: o.id, host, port, family: o.family, waitMs: retryMs(o),
@@ -278,7 +341,7 @@ export class TcpObjects {
   }
 
   private doBind(o: TcpObject, host: string, port: number): string | null {
-    if (port < 0 || port > 65535) return 'host or service not provided, or not known';
+    if (port < 0) return EAI_SERVICE;
     this.ensureFd(o);
     const r = this.call<OpResult>({ op: 'sock.bind', id: o.id, host, port, family: o.family });
     if (r.error) return r.error;
@@ -339,65 +402,9 @@ export class TcpObjects {
         return 1;
       },
       /** send(data [, i [, j]]) → lastindex, nil, nil | nil, err, lastindex (LuaSocket's buffer_meth_send). */
-      send: (L) => {
-        const o = this.check(L, ['client'], 'tcp{client}');
-        const data = api.checkBytes(L, 2);
-        let start = Math.trunc(this.args.optNumber(L, 3, 1));
-        let end = Math.trunc(this.args.optNumber(L, 4, -1));
-        o.start = now();
-        const size = data.length;
-        if (start < 0) start = size + start + 1;
-        if (end < 0) end = size + end + 1;
-        if (start < 1) start = 1;
-        if (end > size) end = size;
-        let err: string | null = null;
-        let sent = 0;
-        if (start <= end) {
-          if (o.fd < 0) err = 'closed';
-          else {
-            const chunk = data.slice(start - 1, end);
-            const r = this.call<{ error?: string }>({ op: 'sock.send', id: o.id, data: chunk, waitMs: retryMs(o) }, [chunk.buffer as ArrayBuffer]);
-            err = r.error ?? null;
-            // Node took every byte into its buffer; a timeout only means it has not drained yet.
-            sent = !err || err === 'timeout' ? end - start + 1 : 0;
-          }
-        }
-        o.sent += sent;
-        if (err) { api.pushNil(L); api.pushText(L, err); api.pushNumber(L, sent + start - 1); return 3; }
-        api.pushNumber(L, sent + start - 1);
-        api.pushNil(L);
-        api.pushNil(L);
-        return 3;
-      },
+      send: (L) => this.sendOn(L, this.check(L, ['client'], 'tcp{client}')),
       /** receive([pattern [, prefix]]): "*l" (CRs dropped), "*a", or a byte count (buffer_meth_receive). */
-      receive: (L) => {
-        const o = this.check(L, ['client'], 'tcp{client}');
-        let prefix: Uint8Array = new Uint8Array(0);
-        if (api.type(L, 3) > LuaType.Nil) {
-          const b = api.toBytes(L, 3);
-          prefix = b ?? api.argError(L, 3, `string expected, got ${this.args.typeName(L, 3)}`);
-        }
-        o.start = now();
-        const parts: Uint8Array[] = [prefix];
-        let err: string | null = null;
-        if (!this.m._lua_isnumber(L, 2)) {
-          const p = this.args.optString(L, 2, '*l');
-          if (p.startsWith('*l')) err = this.recvLine(o, parts);
-          else if (p.startsWith('*a')) err = this.recvAll(o, parts);
-          else api.argError(L, 2, 'invalid receive pattern');
-        } else {
-          const n = api.toNumber(L, 2);
-          if (!(n >= 0)) api.argError(L, 2, 'invalid receive pattern');
-          const wanted = Math.trunc(n);
-          if (prefix.length === 0 || wanted > prefix.length) err = this.recvRaw(o, wanted - prefix.length, parts);
-        }
-        const bytes = concat(parts);
-        if (err) { api.pushNil(L); api.pushText(L, err); api.pushBytes(L, bytes); return 3; }
-        api.pushBytes(L, bytes);
-        api.pushNil(L);
-        api.pushNil(L);
-        return 3;
-      },
+      receive: (L) => this.receiveOn(L, this.check(L, ['client'], 'tcp{client}')),
       /** settimeout(t [, "b"|"t"|"r"]): nil or negative = no limit; 0 = never wait. */
       settimeout: (L) => {
         applySetTimeout(api, this.args, L, this.check(L, ANY, 'tcp{any}'));

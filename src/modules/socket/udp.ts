@@ -13,6 +13,7 @@ import type { TcpObjects } from './tcp.js';
 import { SocketClasses, type ClassExports } from './socket-classes.js';
 import { LuaArgs } from './lua-args.js';
 import { applySetTimeout, now, pushTimeouts, retryMs } from './timeouts.js';
+import { EAI_SERVICE, resolveService } from './services.js';
 
 type UdpClass = 'unconnected' | 'connected';
 
@@ -37,8 +38,8 @@ export const UDP_DATAGRAMSIZE = 8192;
 /** sendto's getaddrinfo errors are gai_strerror's own texts (udp.c's LUA_GAI_STRERROR). */
 const GAI_NONAME = 'Name or service not known';
 const GAI_ADDRFAMILY = 'Address family for hostname not supported';
-/** A service name getaddrinfo does not know for SOCK_DGRAM (setpeername/setsockname). */
-const EAI_SERVICE = 'service not supported for socket type';
+/** gai_strerror(EAI_SERVICE): sendto's text for a negative numeric port. */
+const GAI_SERVICE = 'Servname not supported for ai_socktype';
 
 const BOOLEAN_OPTIONS = new Set(['dontroute', 'broadcast', 'reuseaddr', 'reuseport', 'ip-multicast-loop', 'ipv6-multicast-loop', 'ipv6-v6only']);
 const NUMBER_OPTIONS = new Set(['ip-multicast-ttl', 'ipv6-unicast-hops', 'ipv6-multicast-hops', 'recv-buffer-size', 'send-buffer-size']);
@@ -117,10 +118,10 @@ export class UdpObjects {
 
 
 
-  /** A numeric service, truncated to 16 bits as getaddrinfo does; -1 when it is not one (names are not resolved). */
+  /** The port argument as getaddrinfo reads it for SOCK_DGRAM (services.ts); -1 = EAI_SERVICE. */
   private portOf(s: string): number {
-    const n = Number(s);
-    return s.trim() !== '' && Number.isInteger(n) && n >= 0 ? n % 65536 : -1;
+    const r = resolveService(s, 'udp');
+    return 'port' in r ? r.port : -1;
   }
 
   private applyNames(o: UdpObject, r: OpResult): void {
@@ -167,9 +168,12 @@ export class UdpObjects {
         const o = this.check(L, ['unconnected'], 'udp{unconnected}');
         const data = api.checkBytes(L, 2);
         const ip = this.args.checkString(L, 3);
-        const port = this.portOf(this.args.checkString(L, 4));
+        // AI_NUMERICSERV too: a service name is EAI_NONAME; getaddrinfo checks the service first
+        const service = resolveService(this.args.checkString(L, 4), 'udp', true);
+        if ('error' in service) return this.args.fail(L, service.error === 'noname' ? GAI_NONAME : GAI_SERVICE);
+        const port = service.port;
         const ipFamily = net.isIPv4(ip) ? 'inet' : net.isIPv6(ip) ? 'inet6' : null;
-        if (ipFamily === null || port < 0) return this.args.fail(L, GAI_NONAME);
+        if (ipFamily === null) return this.args.fail(L, GAI_NONAME);
         if (o.family && o.family !== ipFamily) return this.args.fail(L, GAI_ADDRFAMILY);
         o.start = now();
         if (o.fd < 0) {
@@ -177,6 +181,8 @@ export class UdpObjects {
           o.family = ipFamily;
           this.ensureFd(o);
         }
+        // sendto(2) refuses port 0 with EINVAL once the socket exists, as in udp.c
+        if (port === 0) return this.args.fail(L, 'Invalid argument');
         const copy = data.slice();
         const r = this.call<OpResult & { sent?: number }>({ op: 'udp.send', id: o.id, data: copy, host: ip, port, family: o.family }, [copy.buffer as ArrayBuffer]);
         if (r.error) return this.args.fail(L, r.error);
@@ -297,6 +303,9 @@ export class UdpObjects {
         }
         const port = this.portOf(this.args.checkString(L, 3));
         if (port < 0) return this.args.fail(L, EAI_SERVICE);
+        // Linux "connects" a UDP socket to port 0 (getpeername then says ENOTCONN); node:dgram refuses
+        // the port, so this is a deliberate difference (README), reported as sendto(2) reports port 0.
+        if (port === 0) return this.args.fail(L, 'Invalid argument');
         o.start = now();
         this.ensureFd(o);
         const r = this.call<OpResult>({ op: 'udp.connect', id: o.id, host: address, port, family: o.family });

@@ -97,8 +97,9 @@ function H.count() return cases end
 local under_luahttp
 function H.luahttp()
   if under_luahttp == nil then
-    local ok, socket = pcall(require, "socket")
-    under_luahttp = ok and type(socket) == "table" and socket._LUAHTTP ~= nil
+    -- luahttp preloads a "luahttp" module; LuaSocket has none (the failed require loads nothing)
+    local ok, luahttp = pcall(require, "luahttp")
+    under_luahttp = ok and type(luahttp) == "table" and luahttp.version ~= nil
   end
   return under_luahttp
 end
