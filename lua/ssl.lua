@@ -3,6 +3,8 @@
 -- does the TLS (src/host/tls-upgrade.ts). Deliberate differences (README, Porting): a client context
 -- verifies the peer and its host name unless it says verify = "none"; a failed handshake stays failed.
 local core = require("luahttp.core.ssl")
+-- Forget the core's module name, so argument errors name `ssl.loadcertificate`, as with LuaSec.
+package.loaded["luahttp.core.ssl"] = nil
 
 local type, ipairs, pairs = type, ipairs, pairs
 

@@ -116,7 +116,6 @@ export class HttpExchange {
           return;
         }
         this.take(chunk);
-        if (this.queued > PAUSE_ABOVE && !this.paused) { this.paused = true; controller.pause(); }
       },
       onResponseEnd: () => {
         trace?.(`* response ended after ${Date.now() - started} ms`);
@@ -185,7 +184,22 @@ export class HttpExchange {
     this.chunks.push(chunk);
     this.queued += chunk.length;
     if (this.ring) this.pumpRing();
+    if (this.queued > PAUSE_ABOVE && !this.paused) {
+      // The script reads slower than the bytes come: stop reading the socket, and stop inflating
+      // (a small compressed body can decode to gigabytes).
+      this.paused = true;
+      this.controller?.pause();
+      this.decoder?.pause();
+    }
     this.notify();
+  }
+
+  private resumeIfDrained(): void {
+    if (this.paused && this.queued < RESUME_BELOW) {
+      this.paused = false;
+      this.decoder?.resume();
+      this.controller?.resume();
+    }
   }
 
   private finish(): void {
@@ -275,7 +289,7 @@ export class HttpExchange {
       n = maxBytes;
     }
     this.queued -= n;
-    if (this.paused && this.queued < RESUME_BELOW) { this.paused = false; this.controller?.resume(); }
+    this.resumeIfDrained();
     const done = this.chunks.length === 0 && (this.ended || this.failure !== null);
     return { pieces: parts, done: done && this.failure === null, error: undefined };
   }
@@ -294,7 +308,7 @@ export class HttpExchange {
     while (this.chunks.length && ring.writeRecord(this.chunks[0]!)) {
       this.queued -= this.chunks.shift()!.length;
     }
-    if (this.paused && this.queued < RESUME_BELOW) { this.paused = false; this.controller?.resume(); }
+    this.resumeIfDrained();
     ring.signal();
     if (this.chunks.length === 0) {
       if (this.failure !== null || this.ended) {

@@ -62,6 +62,8 @@ function replayingDuplex(raw: net.Socket, pending: Buffer[]): Duplex {
     final(cb) { raw.end(); cb(); },
     destroy(err, cb) { raw.destroy(); cb(err); },
   });
+  // Failures reach the TLS socket as its end; the raw socket's error itself has nothing left to tell.
+  d.on('error', () => {});
   for (const p of pending) d.push(p);
   raw.on('data', (b: Buffer) => { if (!d.push(b)) raw.pause(); });
   raw.on('end', () => d.push(null));
@@ -165,6 +167,9 @@ export function startTls(raw: net.Socket, pending: Buffer[], spec: TlsContextSpe
       });
     }
     socket.once('error', fail);
+    // Errors after the outcome (a second alert, a reset after a failed handshake) are the connection's
+    // business (raw-sockets.ts attach() listens once it is up); they must not crash the host.
+    socket.on('error', () => {});
     socket.once('close', () => resolve({ error: 'closed' }));
   });
   return { socket: socket!, done: settled };

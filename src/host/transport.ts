@@ -67,8 +67,33 @@ interface UndiciParts {
   buildConnector: (opts: Record<string, unknown>) => ConnectFn;
 }
 let undiciParts: UndiciParts | undefined;
+
+/**
+ * undici's client.js loads its HTTP/2 client (and with it node:http2, ~6 ms of a one-GET script's
+ * start-up) although only a connection that negotiated h2 (--http2) ever uses it. Its one export is
+ * put in the module cache as a forwarder that loads the real module on first use.
+ */
+function deferHttp2Client(): void {
+  const file = require.resolve('undici/lib/dispatcher/client-h2.js');
+  if (require.cache[file]) return;
+  const { Module } = require('node:module') as { Module: new (id: string) => NodeJS.Module };
+  const stub = new Module(file);
+  stub.filename = file;
+  stub.loaded = true;
+  let real: ((client: unknown, socket: unknown) => unknown) | undefined;
+  stub.exports = function connectH2(client: unknown, socket: unknown): unknown {
+    if (!real) {
+      delete require.cache[file];
+      real = require(file) as (client: unknown, socket: unknown) => unknown;
+    }
+    return real(client, socket);
+  };
+  require.cache[file] = stub;
+}
+
 function undici(): UndiciParts {
   if (!undiciParts) {
+    deferHttp2Client();
     undiciParts = {
       Agent: require('undici/lib/dispatcher/agent'),
       buildConnector: require('undici/lib/core/connect'),

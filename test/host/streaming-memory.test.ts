@@ -3,6 +3,7 @@
 // server is started here so its size is not limited by httpbin's caps.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import zlib from 'node:zlib';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { luahttpRunArgs } from '../oracle/lua-runner.js';
 
@@ -13,19 +14,24 @@ let base: string;
 
 beforeAll(async () => {
   server = http.createServer((req, res) => {
-    const n = Number(/^\/stream\/(\d+)$/.exec(req.url ?? '')?.[1] ?? 0);
-    res.writeHead(200, { 'content-type': 'application/octet-stream' }); // no length: chunked
+    const m = /^\/(stream|gzip)\/(\d+)$/.exec(req.url ?? '');
+    const n = Number(m?.[2] ?? 0);
+    // /gzip/N: N bytes gzip-compressed on the fly (about 1000:1, so the body is small and decodes big)
+    const gzip = m?.[1] === 'gzip' ? zlib.createGzip({ level: 1 }) : null;
+    res.writeHead(200, { 'content-type': 'application/octet-stream', ...(gzip ? { 'content-encoding': 'gzip' } : {}) }); // no length: chunked
+    gzip?.pipe(res);
+    const out = gzip ?? res;
     let left = n;
     const pump = (): void => {
       while (left > 0) {
         const piece = left >= BLOCK.length ? BLOCK : BLOCK.subarray(0, left);
         left -= piece.length;
-        if (!res.write(piece)) {
-          res.once('drain', pump);
+        if (!out.write(piece)) {
+          out.once('drain', pump);
           return;
         }
       }
-      res.end();
+      out.end();
     };
     req.resume();
     pump();
@@ -49,4 +55,21 @@ test('streaming 256 MiB into a file sink grows RSS by less than 50 MB', async ()
   expect(Number(out.bytes)).toBe(TOTAL);
   const growthKb = Number(out['rss-after-kb']) - Number(out['rss-before-kb']);
   expect(growthKb).toBeLessThan(50 * 1024);
+}, 180_000);
+
+// The decoded side of --compressed needs the same bound: a small gzip body can inflate to gigabytes.
+// Fetched inside a gsub callback, the request runs on the I/O host thread, which decodes while the
+// script is busy; decoding must pause when the script falls behind.
+// Measured: 44 MB of growth (the host thread's heap and zlib's buffers settle higher than the plain
+// path's), 154 MB without the pause; the bound sits between them.
+test('a 256 MiB gzip-decoded body, read where the script cannot yield, grows RSS by less than 80 MB', async () => {
+  const r = await luahttpRunArgs('test/lua/unit/streaming-memory.lua', [base, String(TOTAL), 'gzip-in-gsub'], 170_000);
+  expect(r.timedOut, r.stderr).toBe(false);
+  const out = Object.fromEntries(
+    r.stdout.toString('latin1').trim().split('\n').map((l) => l.split('\t') as [string, string]),
+  ) as Record<string, string>;
+  expect(out.result, r.stderr).toBe('1');
+  expect(Number(out.bytes)).toBe(TOTAL);
+  const growthKb = Number(out['rss-after-kb']) - Number(out['rss-before-kb']);
+  expect(growthKb).toBeLessThan(80 * 1024);
 }, 180_000);
