@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import type { LuaApi, LuaCFunction } from '../lua-api.js';
 import { LuaType } from '../lua-api.js';
 import { FileTable, LuaFile } from './file-table.js';
@@ -15,7 +15,14 @@ export interface SystemHooks {
   exit(code: number, close: boolean): never;
 }
 
-function shellStatus(r: ReturnType<typeof spawnSync>): [boolean, string, number] {
+const require = createRequire(import.meta.url);
+type ShellRun = import('node:child_process').SpawnSyncReturns<Buffer>;
+/** node:child_process costs ~2 ms to load and only io.popen/os.execute use it. */
+function spawnSync(cmd: string, args: string[], options: import('node:child_process').SpawnSyncOptions): ShellRun {
+  return (require('node:child_process') as typeof import('node:child_process')).spawnSync(cmd, args, options) as ShellRun;
+}
+
+function shellStatus(r: ShellRun): [boolean, string, number] {
   if (r.signal) return [false, 'signal', os.constants.signals[r.signal] ?? 0];
   const code = r.status ?? 1;
   return [code === 0, 'exit', code];
