@@ -3,6 +3,7 @@
 // Prints ratios; absolute numbers only make sense on one machine in one run.
 import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -63,6 +64,8 @@ async function main() {
   const lua = spawnSync('lua5.4', ['-e', 'require("socket.http")']).status === 0 ? 'lua5.4' : null;
   if (!lua) console.log('native lua5.4 + LuaSocket not found: native columns skipped');
   const server = await startServer();
+  // Other work on the machine moves these numbers a lot (luahttp uses a core, native LuaSocket mostly waits).
+  console.log(`load average at start: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} (${os.cpus().length} CPUs)`);
   try {
     const getUrl = `${server.base}/get`;
     const dlUrl = `${server.base}/stream-bytes/${DOWNLOAD}?chunk_size=65536`;
@@ -77,12 +80,15 @@ async function main() {
     }
     const g = { native: median(get.native ?? []), luahttp: median(get.luahttp), undici: median(get.undici) };
     const d = { native: median(dl.native ?? []), luahttp: median(dl.luahttp) };
+    // Ratios are taken round by round (the runs of one round are adjacent), then the median: the
+    // machine's speed drifts between rounds, and a ratio of medians would mix rounds.
+    const ratio = (a, b) => median(a.map((x, i) => x / b[i]));
     console.log(`\n${GETS} sequential GETs of /get (µs per request, median of ${ROUNDS} rounds)`);
     console.log(`  native lua5.4+LuaSocket ${lua ? fmt(g.native) : '-'}   luahttp ${fmt(g.luahttp)}   node+undici ${fmt(g.undici)}`);
-    if (lua) console.log(`  luahttp/native ${fmt(g.luahttp / g.native, 2)}x   (target <= 1.5x)`);
-    console.log(`  luahttp/undici ${fmt(g.luahttp / g.undici, 2)}x`);
+    if (lua) console.log(`  luahttp/native ${fmt(ratio(get.luahttp, get.native), 2)}x   (target <= 1.5x)`);
+    console.log(`  luahttp/undici ${fmt(ratio(get.luahttp, get.undici), 2)}x`);
     console.log(`\n${(DOWNLOAD / 1048576).toFixed(0)} MiB download into ltn12.sink.null() (MB/s, median)`);
-    console.log(`  native ${lua ? fmt(d.native) : '-'}   luahttp ${fmt(d.luahttp)}${lua ? `   luahttp/native ${fmt(d.luahttp / d.native, 2)}x (target >= 0.5x)` : ''}`);
+    console.log(`  native ${lua ? fmt(d.native) : '-'}   luahttp ${fmt(d.luahttp)}${lua ? `   luahttp/native ${fmt(ratio(dl.luahttp, dl.native), 2)}x (target >= 0.5x)` : ''}`);
 
     console.log(`\nstart-up (wall ms, median of ${STARTUPS}, interleaved)`);
     for (const ca of [false, true]) {
@@ -96,8 +102,9 @@ async function main() {
         t.get.push(run(LUAHTTP[0], [LUAHTTP[1], path.join(here, 'one-get.lua'), getUrl], env).ms);
       }
       const b = median(t.bare), h = median(t.hi), o = median(t.get);
-      console.log(`  NODE_EXTRA_CA_CERTS ${ca ? 'set  ' : 'unset'}: bare node ${fmt(b, 0)}  print("hi") ${fmt(h, 0)} (${fmt(h / b, 2)}x)  one GET ${fmt(o, 0)} (${fmt(o / b, 2)}x)   target <= 3x`);
+      console.log(`  NODE_EXTRA_CA_CERTS ${ca ? 'set  ' : 'unset'}: bare node ${fmt(b, 0)}  print("hi") ${fmt(h, 0)} (${fmt(ratio(t.hi, t.bare), 2)}x)  one GET ${fmt(o, 0)} (${fmt(ratio(t.get, t.bare), 2)}x)   target <= 3x`);
     }
+    console.log(`\nload average at end: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   } finally {
     server.stop();
   }
