@@ -2,7 +2,6 @@
 // pools), with host mapping, TLS policy and proxies applied here, so no module can bypass them.
 import fs from 'node:fs';
 import path from 'node:path';
-import tls from 'node:tls';
 import { createRequire } from 'node:module';
 import v8 from 'node:v8';
 import { DEFAULT_WASM_TIERING_BUDGET } from '../vm/lua-api.js';
@@ -141,7 +140,9 @@ export class CaLoadError extends Error {}
  * NODE_EXTRA_CA_CERTS (which Node only applies when `ca` is absent).
  */
 export function caList(cafile: string | undefined, capath: string | undefined): string[] {
-  const list = [...tls.rootCertificates];
+  // Required here, not imported: an ESM import of node:tls evaluates every export, rootCertificates
+  // included (~4 ms of every script's first request).
+  const list = [...(require('node:tls') as typeof import('node:tls')).rootCertificates];
   const extra = process.env.NODE_EXTRA_CA_CERTS;
   if (extra) { try { list.push(fs.readFileSync(extra, 'latin1')); } catch { /* Node warns about it at start */ } }
   try {
