@@ -8,6 +8,7 @@ local ltn12 = require("ltn12")
 local http = require("socket.http")
 local url = require("socket.url")
 local tlscreates = require("luahttp.socket.tlscreates")
+local ssl = require("ssl")
 
 local _M = {
   _VERSION = "1.2.0",
@@ -42,8 +43,20 @@ local function urlstring_totable(u, body, result_table)
   return reqt
 end
 
---- https.tcp(params): LuaSec's create function for socket.http. Under luahttp it marks the request
---- as TLS (socket.http then uses luahttp's transport); calling it for a raw socket is not supported.
+-- Calls on the object go to the socket it holds (LuaSec copies the methods of the wrapped
+-- connection's class into it instead).
+local function forward(conn, sock)
+  return setmetatable(conn, { __index = function(_, name)
+    local f = sock[name]
+    if type(f) == "function" then return function(_, ...) return f(sock, ...) end end
+    return f
+  end })
+end
+
+--- https.tcp(params): LuaSec's create function. socket.http recognises it and sends the request
+--- through luahttp's transport; called directly, it makes what LuaSec's makes: an object whose
+--- connect(host, port) connects, ssl.wrap()s with params, sends host as SNI and does the handshake
+--- (failures raise socket.try errors), and whose settimeout always applies ssl.https.TIMEOUT.
 function _M.tcp(params)
   params = params or {}
   for k, v in pairs(cfg) do
@@ -51,7 +64,19 @@ function _M.tcp(params)
   end
   params.mode = "client"
   local create = function()
-    socket.try(nil, "luahttp: ssl.https.tcp() sockets are not supported; use https.request")
+    local sock = socket.try(socket.tcp())
+    local conn = {}
+    function conn:settimeout() return sock:settimeout(_M.TIMEOUT) end
+    function conn:connect(host, port)
+      socket.try(sock:connect(host, port))
+      sock = socket.try(ssl.wrap(sock, params))
+      sock:sni(host)
+      sock:settimeout(_M.TIMEOUT)
+      socket.try(sock:dohandshake())
+      forward(self, sock)
+      return 1
+    end
+    return forward(conn, sock)
   end
   tlscreates[create] = true
   return create

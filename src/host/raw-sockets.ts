@@ -310,6 +310,18 @@ export class RawSockets {
     return state.error ? { error: state.error } : { info: state.info };
   }
 
+  /** RFC 5705/8446 keying material of a TLS connection (LuaSec's exportkeyingmaterial); null when there is none. */
+  exportKeyingMaterial(id: number, label: string, length: number, context: Uint8Array | null): Uint8Array | null {
+    const s = this.sockets.get(id);
+    const sock = s?.tls?.info ? s.sock as (net.Socket & { exportKeyingMaterial?: (n: number, l: string, c?: Buffer) => Buffer }) | undefined : undefined;
+    if (!sock?.exportKeyingMaterial || sock.destroyed) return null;
+    try {
+      return new Uint8Array(sock.exportKeyingMaterial(length, label, context ? Buffer.from(context) : undefined));
+    } catch {
+      return null;
+    }
+  }
+
   /** Everything buffered, waiting up to waitMs for something (data, end of stream or an error). */
   async recv(id: number, waitMs: number): Promise<{ data?: Uint8Array; closed?: boolean; error?: string }> {
     const s = this.sockets.get(id);

@@ -32,6 +32,9 @@ export interface TlsContextSpec {
   ciphersuites?: string;
   alpn?: string[];
   ecdhCurve?: string;
+  /** Server: contexts by SNI name (LuaSec's conn:sni(table, strict)); strict refuses other names. */
+  sniContexts?: Record<string, TlsContextSpec>;
+  sniStrict?: boolean;
 }
 
 export interface HandshakeInfo {
@@ -54,6 +57,17 @@ export interface TlsHandshake {
   done: Promise<{ info?: HandshakeInfo; error?: string }>;
 }
 
+/** The secure-context part of a spec (shared by a server's SNI contexts). */
+function secureOptions(spec: TlsContextSpec): tls.SecureContextOptions {
+  const o: tls.SecureContextOptions & { ciphersuites?: string } = {
+    minVersion: spec.minVersion, maxVersion: spec.maxVersion, cert: spec.cert, key: spec.key,
+    passphrase: spec.passphrase, ciphers: spec.ciphers, ecdhCurve: spec.ecdhCurve,
+  };
+  if (spec.ciphersuites) o.ciphersuites = spec.ciphersuites;
+  if (spec.cafile || spec.capath) o.ca = caList(spec.cafile, spec.capath);
+  return o;
+}
+
 /** A Duplex over raw that first replays `pending`. */
 function replayingDuplex(raw: net.Socket, pending: Buffer[]): Duplex {
   const d = new Duplex({
@@ -66,9 +80,14 @@ function replayingDuplex(raw: net.Socket, pending: Buffer[]): Duplex {
   d.on('error', () => {});
   for (const p of pending) d.push(p);
   raw.on('data', (b: Buffer) => { if (!d.push(b)) raw.pause(); });
-  raw.on('end', () => d.push(null));
+  // End of stream once only: a second push(null) is an error that would destroy the Duplex and drop
+  // bytes TLS has not read yet.
+  let ended = false;
+  const end = (): void => { if (!ended && !d.destroyed) { ended = true; d.push(null); } };
+  raw.on('end', end);
   raw.on('error', (e) => d.destroy(e));
-  raw.on('close', () => { if (!d.destroyed) d.push(null); });
+  raw.on('close', end);
+  if (raw.readableEnded) end(); // the peer had already finished: its 'end' will not come again
   raw.resume();
   return d;
 }
@@ -104,25 +123,16 @@ function verifyText(sock: tls.TLSSocket): string | null {
  * else the host the socket was connected to); `sni` is sent only when the script called conn:sni().
  */
 export function startTls(raw: net.Socket, pending: Buffer[], spec: TlsContextSpec, hostname: string, sni: string | null, insecure: boolean): TlsHandshake {
-  let ca: string[] | undefined;
+  let common: tls.SecureContextOptions & tls.CommonConnectionOptions;
+  const sniContexts = new Map<string, tls.SecureContext>();
   try {
-    ca = spec.cafile || spec.capath ? caList(spec.cafile, spec.capath) : undefined;
+    common = { ...secureOptions(spec), ALPNProtocols: spec.alpn };
+    for (const [name, sub] of Object.entries(spec.sniContexts ?? {})) sniContexts.set(name, tls.createSecureContext(secureOptions(sub)));
   } catch (e) {
     raw.destroy();
     return { socket: null, done: Promise.resolve({ error: (e as Error).message }) };
   }
   const duplex = replayingDuplex(raw, pending);
-  const common: tls.SecureContextOptions & tls.CommonConnectionOptions = {
-    minVersion: spec.minVersion,
-    maxVersion: spec.maxVersion,
-    cert: spec.cert,
-    key: spec.key,
-    passphrase: spec.passphrase,
-    ciphers: spec.ciphers,
-    ALPNProtocols: spec.alpn,
-    ecdhCurve: spec.ecdhCurve,
-  };
-  if (spec.ciphersuites) (common as { ciphersuites?: string }).ciphersuites = spec.ciphersuites;
   let socket: tls.TLSSocket;
   const settled = new Promise<{ info?: HandshakeInfo; error?: string }>((resolve) => {
     const info = (s: tls.TLSSocket): HandshakeInfo => {
@@ -140,7 +150,6 @@ export function startTls(raw: net.Socket, pending: Buffer[], spec: TlsContextSpe
       socket = tls.connect({
         ...common,
         socket: duplex,
-        ...(ca ? { ca } : {}),
         servername: sni && !net.isIP(sni) ? sni : undefined,
         rejectUnauthorized: verify,
         checkServerIdentity: (_host, cert) => tls.checkServerIdentity(hostname.replace(/^\[|\]$/g, ''), cert),
@@ -150,7 +159,12 @@ export function startTls(raw: net.Socket, pending: Buffer[], spec: TlsContextSpe
       socket = new tls.TLSSocket(duplex, {
         ...common,
         isServer: true,
-        secureContext: tls.createSecureContext({ ...common, ...(ca ? { ca } : {}) }),
+        secureContext: tls.createSecureContext(common),
+        SNICallback: spec.sniContexts ? (name, cb) => {
+          const sub = sniContexts.get(name);
+          if (sub || !spec.sniStrict) cb(null, sub);
+          else cb(new Error('unrecognized name'));
+        } : undefined,
         requestCert: spec.verifyPeer,
         // Node then sets SSL_VERIFY_FAIL_IF_NO_PEER_CERT; a presented but unverified certificate is
         // refused below, as OpenSSL does for LuaSec's verify = "peer".

@@ -6,6 +6,7 @@ import { TcpObjects, type SocketIo } from './socket/tcp.js';
 import { UdpObjects } from './socket/udp.js';
 import { selectFunction } from './socket/select.js';
 import { dnsFunctions } from './socket/dns.js';
+import { LuaArgs } from './socket/lua-args.js';
 
 const sleepCell = new Int32Array(new SharedArrayBuffer(4));
 
@@ -20,15 +21,17 @@ export function socketCore(api: LuaApi, io: SocketIo): Record<string, LuaCFuncti
   tcpByApi.set(api, tcp);
   const udp = new UdpObjects(api, tcp);
   const dns = dnsFunctions(api, tcp);
+  const args = new LuaArgs(api);
   return {
     /** socket.gettime(): seconds since the epoch with sub-millisecond precision. */
     gettime(L) {
       api.pushNumber(L, (performance.timeOrigin + performance.now()) / 1000);
       return 1;
     },
-    /** socket.sleep(s): blocks the script (never the I/O host); negative or NaN returns at once. */
+    /** socket.sleep(s): blocks the script (never the I/O host); negative or NaN returns at once;
+     *  a non-number is luaL_checknumber's argument error, as in LuaSocket. */
     sleep(L) {
-      const s = api.toNumber(L, 1);
+      const s = args.checkNumber(L, 1);
       if (s > 0) Atomics.wait(sleepCell, 0, 0, Math.min(s, 2 ** 31 / 1000) * 1000);
       return 0;
     },

@@ -97,7 +97,7 @@ describe('ssl.wrap: TLS policy', () => {
     expect(r.stdout.toString(), r.stderr).toBe([
       'false\tcertificate verify failed (hostname mismatch)', 'false\tcertificate verify failed (hostname mismatch)', 'true', 'true', ''].join('\n'));
   });
-  test('expired and unknown-CA certificates fail with the reason; NODE_EXTRA_CA_CERTS is trusted', async () => {
+  test('an expired certificate fails with the reason; a CA in NODE_EXTRA_CA_CERTS is trusted', async () => {
     const code = `${PRELUDE}
       print(handshake(expired, { mode = "client", protocol = "any" }, "localhost"))
       print(handshake(good, { mode = "client", protocol = "any" }, "localhost"))`;
@@ -147,6 +147,28 @@ describe('ssl.wrap: handshakes that cannot finish', () => {
       print(handshake(good, { mode = "client", protocol = "any", verify = "peer", cafile = cafile, alpn = { "h2" } }, "localhost"))
       print(handshake(good, { mode = "client", protocol = "any", verify = "peer", cafile = cafile, alpn = { "h2", "http/1.1" } }, "localhost"))`);
     expect(r.stdout.toString(), r.stderr).toBe('false\ttlsv1 alert no application protocol\ntrue\n');
+  });
+  test('server-side sni(names, true) refuses other names (LuaSec: "callback failed" / "tlsv1 unrecognized name")', async () => {
+    const r = await luahttp(`${PRELUDE}
+      local srv = assert(socket.bind("127.0.0.1", 0))
+      local _, port = srv:getsockname()
+      local cl = socket.tcp()
+      cl:settimeout(5)
+      assert(cl:connect("127.0.0.1", tonumber(port)))
+      srv:settimeout(5)
+      local sc = assert(srv:accept())
+      local other = assert(ssl.newcontext { mode = "server", protocol = "any", certificate = dir .. "/other.pem", key = dir .. "/other.key" })
+      local s = assert(ssl.wrap(sc, { mode = "server", protocol = "any", certificate = dir .. "/localhost.pem", key = dir .. "/localhost.key" }))
+      s:sni({ ["other.example"] = other }, true)
+      local c = assert(ssl.wrap(cl, { mode = "client", protocol = "any", verify = "peer", cafile = cafile }))
+      c:sni("localhost")
+      c:settimeout(0)
+      print(c:dohandshake())
+      s:settimeout(5)
+      print(s:dohandshake())
+      c:settimeout(5)
+      print(c:dohandshake())`);
+    expect(r.stdout.toString(), r.stderr).toBe('false\twantread\nfalse\tunrecognized name\nfalse\tunexpected eof while reading\n');
   });
   test('protocol = "tlsv1_2" and options = {"no_tlsv1_3"} pin TLS 1.2', async () => {
     const r = await luahttp(`${PRELUDE}

@@ -31,6 +31,7 @@ export function socketOps(sockets: RawSockets, crossThread: boolean): OpTable {
       return { value: r, transfer: crossThread && r.data ? [r.data.buffer as ArrayBuffer] : [] };
     },
     'sock.send': async (m) => value(await sockets.send(num(m, 'id'), m.data as Uint8Array, num(m, 'waitMs'))),
+    'sock.keyingmaterial': async (m) => value({ material: sockets.exportKeyingMaterial(num(m, 'id'), str(m, 'label'), num(m, 'length'), (m.context as Uint8Array | null) ?? null) }),
     'sock.handshake': async (m) => value(await sockets.handshake(num(m, 'id'), m.spec as TlsContextSpec, (m.sni as string | null) ?? null, (m.unread as Uint8Array | null) ?? null, num(m, 'waitMs'))),
     'sock.shutdown': async (m) => value(sockets.shutdown(num(m, 'id'), str(m, 'how')) ?? {}),
     'sock.setoption': async (m) => value(sockets.setOption(num(m, 'id'), str(m, 'name'), m.value) ?? {}),
@@ -67,7 +68,12 @@ export function socketOps(sockets: RawSockets, crossThread: boolean): OpTable {
         const names: string[] = [];
         let service: string | undefined;
         for (const a of addresses) {
-          const r = await dns.promises.lookupService(a.address, port ?? 0);
+          // Node asks with NI_NAMEREQD; LuaSocket passes no flags, so an address without a name (::1
+          // when /etc/hosts lists only 127.0.0.1) comes back in numeric form instead of failing.
+          const r = await dns.promises.lookupService(a.address, port ?? 0).catch(async () => ({
+            hostname: a.address,
+            service: (await dns.promises.lookupService('127.0.0.1', port ?? 0)).service,
+          }));
           names.push(r.hostname);
           service = r.service;
         }

@@ -40,6 +40,8 @@ export interface TcpObject {
   remote?: SocketAddress;
   bound: boolean;
   options: Map<string, unknown>;
+  /** shutdown("receive"|"both") was called: reads never wait (Linux's recv returns 0 once the queue is empty). */
+  readShut?: boolean;
   /** What a wait that timed out is called: LuaSocket's "timeout", LuaSec's "wantread"/"wantwrite" (ssl-core.ts). */
   timeoutText?: { recv: string; send: string };
 }
@@ -52,6 +54,13 @@ export interface SocketIo {
 const BOOLEAN_OPTIONS = new Set(['keepalive', 'reuseaddr', 'reuseport', 'tcp-nodelay', 'ipv6-v6only']);
 const NUMBER_OPTIONS = new Set(['tcp-keepidle', 'tcp-keepcnt', 'tcp-keepintvl', 'recv-buffer-size', 'send-buffer-size', 'tcp-defer-accept', 'tcp-fastopen', 'tcp-fastopen-connect']);
 const GET_OPTIONS = new Set(['keepalive', 'reuseaddr', 'reuseport', 'tcp-nodelay', 'tcp-keepidle', 'tcp-keepcnt', 'tcp-keepintvl', 'linger', 'error', 'recv-buffer-size', 'send-buffer-size']);
+/** Integer options whose values Linux refuses with EINVAL outside these bounds (tcp_sock_set_keepidle…). */
+const NUMBER_BOUNDS: Record<string, [number, number]> = {
+  'tcp-keepidle': [1, 32767], 'tcp-keepintvl': [1, 32767], 'tcp-keepcnt': [1, 127],
+  'tcp-fastopen': [0, Infinity], 'tcp-fastopen-connect': [0, 1],
+};
+/** The smallest SO_RCVBUF/SO_SNDBUF Linux keeps (SOCK_MIN_RCVBUF, SOCK_MIN_SNDBUF), after doubling. */
+const MIN_BUFFER: Record<string, number> = { 'recv-buffer-size': 2304, 'send-buffer-size': 4608 };
 /** Linux defaults as LuaSocket reports them for a fresh socket (observed). */
 const OPTION_DEFAULTS: Record<string, unknown> = {
   keepalive: false, reuseaddr: false, reuseport: false, 'tcp-nodelay': false,
@@ -85,7 +94,8 @@ export class TcpObjects {
       family: 'tcp',
       classes: ['master', 'client', 'server'],
       methods: () => this.methods(),
-      selectable: (cls) => cls !== 'master',
+      // tcp.c adds no tcp class to select{able} (only udp.c does); socket.select goes by getfd/dirty.
+      selectable: () => false,
       collect: (o) => this.closeObject(o),
     });
   }
@@ -154,11 +164,12 @@ export class TcpObjects {
     if (o.pos < o.buf.length) return null;
     if (o.fd < 0) return 'closed';
     if (o.eof) return o.error ?? 'closed';
-    const r = this.call<{ data?: Uint8Array; closed?: boolean; error?: string }>({ op: 'sock.recv', id: o.id, waitMs: retryMs(o) });
+    const r = this.call<{ data?: Uint8Array; closed?: boolean; error?: string }>({ op: 'sock.recv', id: o.id, waitMs: o.readShut ? 0 : retryMs(o) });
     if (r.data && r.data.length) { o.buf = r.data; o.pos = 0; }
     if (r.closed) { o.eof = true; o.error = r.error ?? null; }
     if (o.pos < o.buf.length) return null;
-    return o.eof ? (o.error ?? 'closed') : (o.timeoutText?.recv ?? 'timeout');
+    if (o.eof) return o.error ?? 'closed';
+    return o.readShut ? 'closed' : (o.timeoutText?.recv ?? 'timeout');
   }
 
   private take(o: TcpObject, n: number, parts: Uint8Array[]): void {
@@ -421,7 +432,10 @@ export class TcpObjects {
       shutdown: (L) => {
         const o = this.check(L, ['client'], 'tcp{client}');
         const how = this.checkOption(L, 2, 'both', ['receive', 'send', 'both']);
-        if (o.fd >= 0) this.call({ op: 'sock.shutdown', id: o.id, how });
+        // SHUT_RD on Linux TCP keeps queued and later bytes readable and only stops reads from
+        // waiting; Node has no SHUT_RD, so it is done here rather than by dropping the input.
+        if (how !== 'send') o.readShut = true;
+        if (o.fd >= 0 && how !== 'receive') this.call({ op: 'sock.shutdown', id: o.id, how: 'send' });
         return one(L);
       },
       /** dirty(): bytes received but not yet read by the script (socket.select treats it as readable). */
@@ -438,7 +452,7 @@ export class TcpObjects {
       /** setfd(n): renumbers the handle socket.select knows the object by (no OS descriptor exists). */
       setfd: (L) => {
         const o = this.check(L, ANY, 'tcp{any}');
-        this.setFd(o, Math.trunc(this.args.optNumber(L, 2, NaN)));
+        this.setFd(o, Math.trunc(this.args.checkNumber(L, 2)));
         return 0;
       },
       getfamily: (L) => {
@@ -483,14 +497,22 @@ export class TcpObjects {
           if (api.type(L, 3) !== LuaType.Boolean) api.argError(L, 3, `boolean expected, got ${this.args.typeName(L, 3)}`);
           value = api.toBoolean(L, 3);
         } else if (NUMBER_OPTIONS.has(name)) {
-          value = api.toNumber(L, 3);
-          if (name.endsWith('buffer-size')) value = (value as number) * 2; // Linux doubles SO_RCVBUF/SO_SNDBUF
+          // opt_setint: lua_tonumber (0 for a non-number) cast to int, then the kernel's checks
+          const n = Math.trunc(api.toNumber(L, 3) || 0);
+          const bounds = NUMBER_BOUNDS[name];
+          // TCP_FASTOPEN needs a CLOSE or LISTEN socket, TCP_FASTOPEN_CONNECT a CLOSE one (EINVAL otherwise)
+          const badState = (name === 'tcp-fastopen' && o.cls === 'client') || (name === 'tcp-fastopen-connect' && o.cls !== 'master');
+          if (o.fd >= 0 && (badState || (bounds && (n < bounds[0] || n > bounds[1])))) return this.args.fail(L, 'setsockopt failed');
+          // Linux doubles SO_RCVBUF/SO_SNDBUF and keeps a minimum
+          value = name in MIN_BUFFER ? Math.max(n * 2, MIN_BUFFER[name]!) : n;
         } else if (name === 'linger') {
           if (api.type(L, 3) !== LuaType.Table) api.argError(L, 3, `table expected, got ${this.args.typeName(L, 3)}`);
           if (api.getField(L, 3, 'on') !== LuaType.Boolean) api.argError(L, 3, "boolean 'on' field expected");
           const on = api.toBoolean(L, -1);
           if (api.getField(L, 3, 'timeout') !== LuaType.Number) api.argError(L, 3, "number 'timeout' field expected");
-          value = { on, timeout: Math.trunc(api.toNumber(L, -1)) };
+          // Linux keeps the previous l_linger when l_onoff is 0
+          const previous = (o.options.get('linger') as { timeout: number } | undefined)?.timeout ?? 0;
+          value = { on, timeout: on ? Math.trunc(api.toNumber(L, -1)) : previous };
           this.m._lua_settop(L, -3);
         } else {
           return api.argError(L, 2, `unsupported option \`${name}'`);

@@ -5,12 +5,14 @@
 // patterns, partial results and statistics are LuaSocket's, with LuaSec's "wantread"/"wantwrite"
 // for waits that time out.
 //
-// Deliberate differences (README, Porting): a client verifies the peer and its host name unless the
-// context says verify = "none" (LuaSec: no verification unless "peer", never a host name); a failed
-// handshake stays failed (LuaSec 1.2 answers a second dohandshake() with true).
-import crypto, { X509Certificate } from 'node:crypto';
+// Deliberate differences (README, Porting, with the others Node imposes): a client verifies the peer
+// and its host name unless the context says verify = "none" (LuaSec: no verification unless "peer",
+// never a host name); a failed handshake stays failed (LuaSec 1.2 answers a second dohandshake()
+// with true).
+import crypto from 'node:crypto';
 import fs from 'node:fs';
-import tls from 'node:tls';
+import { createRequire } from 'node:module';
+import type tls from 'node:tls';
 import type { LuaApi, LuaCFunction } from '../../vm/lua-api.js';
 import { LuaScriptError, LuaType } from '../../vm/lua-api.js';
 import type { TcpObject, TcpObjects } from '../socket/tcp.js';
@@ -19,6 +21,8 @@ import { applySetTimeout, now, retryMs } from '../socket/timeouts.js';
 import type { HandshakeInfo, TlsContextSpec } from '../../host/tls-upgrade.js';
 import { UdataClass } from './udata-class.js';
 import { X509Objects } from './x509.js';
+
+const require = createRequire(import.meta.url);
 
 /** `invalidMode`: LuaSec's newcontext accepts any mode string; wrap then fails with "invalid mode". */
 interface ContextObject { spec: TlsContextSpec; invalidMode: boolean }
@@ -33,6 +37,8 @@ interface SslConn {
   unread: Uint8Array | null;
   info?: HandshakeInfo;
   want: 'nothing' | 'read';
+  /** Server side: sni(names, strict) — the context to use for each name a client asks for. */
+  serverSni?: { contexts: Record<string, TlsContextSpec>; strict: boolean };
 }
 
 const PROTOCOLS: Record<string, [tls.SecureVersion | undefined, tls.SecureVersion | undefined]> = {
@@ -103,7 +109,7 @@ export class SslCore {
     });
   }
 
-  /** Strings of a string-or-list field at table index idx (top of stack holds the field). */
+  /** The value on top of the stack as a list of strings: a string, or a table's array part (null for a non-string). */
   private stringList(L: number): (string | null)[] {
     const { api } = this;
     if (api.type(L, -1) === LuaType.String) return [api.toText(L, -1)];
@@ -174,10 +180,10 @@ export class SslCore {
       }
       if (e.certificate) {
         let pem: string;
-        let leaf: X509Certificate;
+        let leaf: crypto.X509Certificate;
         try {
           pem = fs.readFileSync(e.certificate, 'latin1');
-          leaf = new X509Certificate(pem);
+          leaf = new crypto.X509Certificate(pem);
         } catch (err) {
           return fail(`error loading certificate (${fileError(err)})`);
         }
@@ -204,7 +210,9 @@ export class SslCore {
     for (const [opt, value] of [['ciphers', ciphers], ['ciphersuites', ciphersuites]] as const) {
       if (value === null) continue;
       try {
-        tls.createSecureContext({ [opt]: value } as tls.SecureContextOptions);
+        // node:tls is loaded only here (a context naming ciphers): every VM boots with this module,
+        // and loading node:tls up front cost ~3.7 ms of `print("hi")`.
+        (require('node:tls') as typeof tls).createSecureContext({ [opt]: value } as tls.SecureContextOptions);
       } catch (err) {
         return fail(`error setting cipher list (${fileError(err).toLowerCase()})`);
       }
@@ -295,8 +303,9 @@ export class SslCore {
     if (c.state === 'failed') return result(false, c.error!);
     if (c.t.fd < 0) return result(false, 'Bad file descriptor');
     c.t.start = now();
+    const spec: TlsContextSpec = c.serverSni ? { ...c.spec, sniContexts: c.serverSni.contexts, sniStrict: c.serverSni.strict } : c.spec;
     const r = this.tcp.call<{ info?: HandshakeInfo; error?: string; pending?: boolean }>({
-      op: 'sock.handshake', id: c.t.id, spec: c.spec, sni: c.sni, unread: c.state === 'new' ? c.unread : null, waitMs: retryMs(c.t),
+      op: 'sock.handshake', id: c.t.id, spec, sni: c.sni, unread: c.state === 'new' ? c.unread : null, waitMs: retryMs(c.t),
     });
     c.state = 'handshaking';
     c.unread = null;
@@ -361,11 +370,25 @@ export class SslCore {
         api.pushNumber(L, 1);
         return 1;
       },
-      /** sni(name): the server name a client sends (and verifies the certificate against). */
+      /**
+       * sni(name) on a client: the server name it sends (and verifies the certificate against).
+       * sni({[name] = context, …} [, strict]) on a server: the context for each name a client asks for;
+       * strict refuses other names.
+       */
       sni: (L) => {
         const c = conn(L);
-        if (c.spec.mode === 'server') throw new LuaScriptError('luahttp: server-side SNI (conn:sni(table)) is not supported');
-        c.sni = this.args.checkString(L, 2);
+        if (c.spec.mode === 'client') { c.sni = this.args.checkString(L, 2); return 0; }
+        if (api.type(L, 2) !== LuaType.Table) return api.argError(L, 2, `table expected, got ${this.args.typeName(L, 2)}`);
+        const contexts: Record<string, TlsContextSpec> = {};
+        api.pushNil(L);
+        while (api.m._lua_next(L, 2)) {
+          const name = api.type(L, -2) === LuaType.String ? api.toText(L, -2) : null;
+          const ctx = this.contexts.test(L, api.top(L));
+          if (name === null || !ctx) return api.argError(L, 2, 'invalid SNI table (names → contexts)');
+          contexts[name] = ctx.spec;
+          api.m._lua_settop(L, -2);
+        }
+        c.serverSni = { contexts, strict: api.toBoolean(L, 3) };
         return 0;
       },
       getsniname: (L) => {
@@ -423,6 +446,19 @@ export class SslCore {
         api.pushBoolean(L, false);
         api.pushText(L, c.info.verifyError);
         return 2;
+      },
+      /** exportkeyingmaterial(label, length [, context]) → bytes; nothing when not connected (LuaSec). */
+      exportkeyingmaterial: (L) => {
+        const c = conn(L);
+        const label = this.args.checkString(L, 2);
+        const length = Math.trunc(this.args.checkNumber(L, 3));
+        const context = api.type(L, 4) <= LuaType.Nil ? null : api.checkBytes(L, 4);
+        if (c.state !== 'connected') return 0;
+        if (length === 0) { api.pushText(L, ''); return 1; } // Node refuses a length of 0; OpenSSL gives ""
+        const r = this.tcp.call<{ material: Uint8Array | null }>({ op: 'sock.keyingmaterial', id: c.t.id, label, length, context });
+        if (!r.material) return 0;
+        api.pushBytes(L, r.material);
+        return 1;
       },
       getfinished: (L) => {
         const c = conn(L);

@@ -112,6 +112,22 @@ print("closed", c:send("x"))
 print("closed", c:getpeercertificate())
 print("closed tcp", t:getfd(), t:close())
 
+-- TLS 1.2 with one cipher suite: info() as SSL_CIPHER_description describes it; ALPN; Finished messages
+local c12 = assert(ssl.wrap(connect(good), { mode = "client", protocol = "tlsv1_2", ciphers = "ECDHE-RSA-AES128-GCM-SHA256",
+  verify = "peer", cafile = cafile, alpn = { "h2", "http/1.1" } }))
+c12:sni("localhost")
+print("tls1.2", c12:dohandshake())
+local i12 = c12:info()
+local keys = {}
+for k in pairs(i12) do keys[#keys + 1] = k end
+table.sort(keys)
+for _, k in ipairs(keys) do print("", k, i12[k]) end
+print("alpn", c12:getalpn(), c12:getsniname())
+print("finished", #c12:getfinished(), #c12:getpeerfinished())
+print("patterns", pcall(c12.receive, c12, "l"))
+print("patterns", pcall(c12.receive, c12, -1))
+c12:close()
+
 -- certificates from PEM text
 local f = assert(io.open(cafile, "rb"))
 local ca = ssl.loadcertificate(f:read("a"))
@@ -132,7 +148,3 @@ print("plain", handshake(plain))
 print("cut", handshake(close))
 local n, ok, msg = handshake(expired)
 print("expired", n, ok, msg:match("^certificate verify failed"))
-local silent = assert(ssl.wrap(connect(plain), CLIENT))
-silent:settimeout(0)
-print("nonblocking", silent:dohandshake())
-silent:close()

@@ -20,7 +20,7 @@ local function with(base, extra)
 end
 
 -- Both ends of one loopback connection, wrapped; both handshakes driven to their end.
-local function pair(sparams, cparams, sni)
+local function pair(sparams, cparams, sni, plain, serversni)
   local srv = assert(socket.bind("127.0.0.1", 0))
   local _, port = srv:getsockname()
   local cl = socket.tcp()
@@ -29,18 +29,22 @@ local function pair(sparams, cparams, sni)
   srv:settimeout(5)
   local sc = assert(srv:accept())
   srv:close()
+  if plain then plain(sc, cl) end
   local s = assert(ssl.wrap(sc, sparams))
   local c = assert(ssl.wrap(cl, cparams))
   if sni then c:sni(sni) end
+  if serversni then print("server sni()", select("#", s:sni(serversni[1], serversni[2]))) end
   s:settimeout(0)
   c:settimeout(0)
   local done, err = {}, {}
   for _ = 1, 200 do
-    for side, conn in pairs { server = s, client = c } do
+    -- The client first: its ClientHello is then already waiting when the server starts TLS.
+    for _, e in ipairs { { "client", c }, { "server", s } } do
+      local side, conn = e[1], e[2]
       if not done[side] then
-        local ok, e = conn:dohandshake()
+        local ok, msg = conn:dohandshake()
         if ok then done[side] = true
-        elseif e ~= "wantread" and e ~= "wantwrite" then done[side], err[side] = true, e end
+        elseif msg ~= "wantread" and msg ~= "wantwrite" then done[side], err[side] = true, msg end
       end
     end
     if done.server and done.client then break end
@@ -60,8 +64,12 @@ print("server -> client", s:send("pong 1\npong 2\n"), c:receive(), c:receive("*l
 print("client sees", c:getpeercertificate():subject()[1].value, c:getpeerverification())
 print("server sees", s:getpeercertificate(), s:getpeerverification())
 print("server info", s:info("protocol"), s:info("cipher"))
+local ekm = c:exportkeyingmaterial("EXPORTER-luahttp", 32, "ctx")
+print("keying material", #ekm, ekm == s:exportkeyingmaterial("EXPORTER-luahttp", 32, "ctx"),
+  ekm == c:exportkeyingmaterial("EXPORTER-luahttp", 32), #c:exportkeyingmaterial("x", 0))
 print("partial", s:send("abc"), s:close(), c:receive(10))
 c:close()
+print("keying material after close", select("#", c:exportkeyingmaterial("x", 16)))
 
 -- a client certificate, required but missing: the server refuses, the client learns it on its first read
 s, c = pair(with(SERVER, { verify = { "peer", "fail_if_no_peer_cert" }, cafile = cafile }), CLIENT)
@@ -81,6 +89,24 @@ print("client -> server", c:send("hello\n"), s:receive())
 s:close()
 c:close()
 print("wrong password", ssl.newcontext(with(client, { password = "nope" })) == nil)
+
+-- STARTTLS: a plain exchange first, then TLS on the same connection
+s, c = pair(SERVER, CLIENT, "localhost", function(sc, cl)
+  print("plain", cl:send("STARTTLS\r\n"), sc:receive())
+  print("plain", sc:send("220 go ahead\r\n"), cl:receive())
+end)
+print("tls", c:send("EHLO\r\n"), s:receive(), c:getpeercertificate():subject()[1].value)
+s:close()
+c:close()
+
+-- server-side SNI: a context per name the client asks for (strict: other names refused)
+local other = assert(ssl.newcontext { mode = "server", protocol = "any", certificate = dir .. "/other.pem", key = dir .. "/other.key" })
+for _, case in ipairs { { "other.example", false }, { "localhost", false }, { "other.example", true }, { nil, true } } do
+  s, c = pair(SERVER, CLIENT, case[1], nil, { { ["other.example"] = other }, case[2] })
+  print("sni", case[1], case[2], c:getpeercertificate():subject()[1].value, s:getsniname(), c:getsniname())
+  s:close()
+  c:close()
+end
 
 -- ALPN: the server picks by its own preference among what the client offers
 s, c = pair(with(SERVER, { alpn = { "b", "a" } }), with(CLIENT, { alpn = { "a", "b" } }))
