@@ -1,7 +1,7 @@
 -- ssl.https with LuaSec 1.2.0's API (request forms, returns, module fields, the mutation of the
 -- caller's table), over socket.http and luahttp's transport: TLS is Node's, and it verifies the peer
 -- and host name unless the request says verify = "none" (LuaSec's default is "none").
--- Deliberate differences (docs/porting.md): `proxy` is supported (CONNECT) instead of refused, a
+-- Deliberate differences (README, "Porting from LuaSocket/LuaSec"): `proxy` is supported (CONNECT) instead of refused, a
 -- truthy `redirect` is accepted instead of refused, and `verify` is not filled in with "none".
 local socket = require("socket")
 local ltn12 = require("ltn12")

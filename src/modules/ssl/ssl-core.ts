@@ -9,7 +9,7 @@
 // and its host name unless the context says verify = "none" (LuaSec: no verification unless "peer",
 // never a host name); a failed handshake stays failed (LuaSec 1.2 answers a second dohandshake()
 // with true).
-import crypto from 'node:crypto';
+import type crypto from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import type tls from 'node:tls';
@@ -23,6 +23,9 @@ import { UdataClass } from './udata-class.js';
 import { X509Objects } from './x509.js';
 
 const require = createRequire(import.meta.url);
+// Required on use: an ESM import of node:crypto or node:tls evaluates every export (~3–4 ms each),
+// and every script's start-up would pay for it.
+const nodeCrypto = (): typeof crypto => require('node:crypto') as typeof crypto;
 
 /** `invalidMode`: LuaSec's newcontext accepts any mode string; wrap then fails with "invalid mode". */
 interface ContextObject { spec: TlsContextSpec; invalidMode: boolean }
@@ -172,7 +175,7 @@ export class SslCore {
         let pem: string;
         try {
           pem = fs.readFileSync(e.key, 'latin1');
-          key = crypto.createPrivateKey({ key: pem, passphrase: e.password ?? undefined });
+          key = nodeCrypto().createPrivateKey({ key: pem, passphrase: e.password ?? undefined });
         } catch (err) {
           return fail(`error loading private key (${fileError(err)})`);
         }
@@ -183,7 +186,7 @@ export class SslCore {
         let leaf: crypto.X509Certificate;
         try {
           pem = fs.readFileSync(e.certificate, 'latin1');
-          leaf = new crypto.X509Certificate(pem);
+          leaf = new (nodeCrypto().X509Certificate)(pem);
         } catch (err) {
           return fail(`error loading certificate (${fileError(err)})`);
         }

@@ -3,12 +3,16 @@
 // PEM + type + bits, serial as BN_bn2hex, extensions (subjectAltName, as LuaSec reads only that one),
 // pem, validat, getsignaturename, setencode, and ssl.loadcertificate. Node's X509Certificate supplies
 // the PEM, times and public key; the Name entries and general names come from the DER (der.ts).
-import crypto, { X509Certificate } from 'node:crypto';
+import type { X509Certificate } from 'node:crypto';
+import { createRequire } from 'node:module';
 import type { LuaApi, LuaCFunction } from '../../vm/lua-api.js';
 import { LuaType } from '../../vm/lua-api.js';
 import { LuaArgs } from '../socket/lua-args.js';
 import { certFields, children, oidText, readNode, type CertFields, type DerNode } from './der.js';
 import { UdataClass } from './udata-class.js';
+
+// Required on use: an ESM import of node:crypto evaluates every export (~3 ms of every start-up).
+const nodeCrypto = (): typeof import('node:crypto') => createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
 
 export interface CertObject {
   der: Uint8Array;
@@ -109,7 +113,7 @@ export class X509Objects {
     const m = /-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/.exec(text);
     let der: Uint8Array | null = null;
     if (m) {
-      try { der = new Uint8Array(new X509Certificate(m[0]).raw); } catch { der = null; }
+      try { der = new Uint8Array(new (nodeCrypto().X509Certificate)(m[0]).raw); } catch { der = null; }
     }
     if (!der) { this.api.pushNil(L); return 1; }
     this.push(L, der);
@@ -122,7 +126,7 @@ export class X509Objects {
   }
 
   private x509(o: CertObject): X509Certificate {
-    o.x509 ??= new X509Certificate(Buffer.from(o.der));
+    o.x509 ??= new (nodeCrypto().X509Certificate)(Buffer.from(o.der));
     return o.x509;
   }
 
@@ -201,7 +205,7 @@ export class X509Objects {
         const o = cert(L);
         const alg = this.args.optString(L, 2, 'sha1');
         if (alg !== 'sha1' && alg !== 'sha256' && alg !== 'sha512') return this.args.fail(L, `digest algorithm not supported (${alg})`);
-        api.pushText(L, crypto.createHash(alg).update(o.der).digest('hex'));
+        api.pushText(L, nodeCrypto().createHash(alg).update(o.der).digest('hex'));
         return 1;
       },
       /** pubkey(): PEM SubjectPublicKeyInfo, "RSA"/"DSA"/"DH"/"EC"/"Unknown", bits (integer). */
