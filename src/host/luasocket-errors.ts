@@ -8,6 +8,8 @@ const BY_CODE: Record<string, string> = {
   EAI_AGAIN: 'temporary failure in name resolution',
   EAI_FAIL: 'non-recoverable failure in name resolution',
   EAI_FAMILY: 'ai_family not supported',
+  // LuaSocket's socket_gaistrerror has no case for it and falls back to glibc's gai_strerror text
+  EAI_ADDRFAMILY: 'Address family for hostname not supported',
   EAI_MEMORY: 'memory allocation failure',
   EAI_SERVICE: 'service not supported for socket type',
   EADDRINUSE: 'address already in use',

@@ -64,7 +64,8 @@ function addressOf(a: { address?: string; port?: number; family?: string } | und
 export async function lookupAll(host: string, family?: AddressFamily): Promise<{ address: string; family: AddressFamily }[]> {
   if (net.isIP(host)) {
     const f = familyOf(host);
-    if (family && family !== f) throw Object.assign(new Error('ai_family not supported'), { code: 'EAI_FAMILY' });
+    // glibc's getaddrinfo answers a literal of the other family with EAI_ADDRFAMILY
+    if (family && family !== f) throw Object.assign(new Error('Address family for hostname not supported'), { code: 'EAI_ADDRFAMILY' });
     return [{ address: host, family: f }];
   }
   const found = await dns.promises.lookup(host, { all: true, family: family === 'inet6' ? 6 : family === 'inet' ? 4 : 0, verbatim: true });
@@ -154,7 +155,7 @@ export class RawSockets {
       if (!ok) return { error: fixedFamily ? 'Operation already in progress' : 'timeout' };
       return this.connectOutcome(s);
     }
-    if (s.kind === 'server') return { error: 'Transport endpoint is already connected' };
+    if (s.kind === 'server') return { error: 'already connected' };
     s.connectError = null;
     s.kind = 'connecting';
     s.host = host;

@@ -15,6 +15,7 @@ describe('the mapping table', () => {
     ['ECONNREFUSED', withCode('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:1'), 'connection refused'],
     ['ENOTFOUND', withCode('ENOTFOUND', 'getaddrinfo ENOTFOUND example.invalid'), 'host or service not provided, or not known'],
     ['EAI_NONAME', withCode('EAI_NONAME'), 'host or service not provided, or not known'],
+    ['EAI_ADDRFAMILY', withCode('EAI_ADDRFAMILY'), 'Address family for hostname not supported'],
     ['ETIMEDOUT', withCode('ETIMEDOUT'), 'timeout'],
     ['ECONNRESET', withCode('ECONNRESET'), 'closed'],
     ['EPIPE', withCode('EPIPE'), 'closed'],

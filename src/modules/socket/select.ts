@@ -110,7 +110,9 @@ export function selectFunction(api: LuaApi, tcp: TcpObjects): LuaCFunction {
         }
       });
     }
-    const waitMs = ndirty > 0 ? 0 : t < 0 ? -1 : t * 1000;
+    // After shutdown("receive") a read never waits (Linux's recv returns 0 at once), so select counts it readable
+    const readShut = [...rset].filter((fd) => (tcp.byFd.get(fd) as { readShut?: boolean } | undefined)?.readShut === true);
+    const waitMs = ndirty > 0 || readShut.length > 0 ? 0 : t < 0 ? -1 : t * 1000;
     const ids = (set: Set<number>): number[] => [...set].flatMap((fd) => { const o = tcp.byFd.get(fd); return o ? [o.id] : []; });
     const recv = ids(rset);
     const send = ids(wset);
@@ -123,7 +125,8 @@ export function selectFunction(api: LuaApi, tcp: TcpObjects): LuaCFunction {
     }
     const fdsOf = (idsReady: number[], set: Set<number>): number[] =>
       [...set].filter((fd) => { const o = tcp.byFd.get(fd); return o !== undefined && idsReady.includes(o.id); });
-    const rfds = fdsOf(ready.recv, rset);
+    const readyRecv = fdsOf(ready.recv, rset);
+    const rfds = readyRecv.concat(readShut.filter((fd) => !readyRecv.includes(fd)));
     const wfds = fdsOf(ready.send, wset);
     if (rfds.length + wfds.length > 0 || ndirty > 0) {
       returnFds(L, rfds, itab, rtab, ndirty);

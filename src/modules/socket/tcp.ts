@@ -326,6 +326,8 @@ export class TcpObjects {
       bound: o.bound ? o.local : undefined, fixedFamily: o.family !== null,
     });
     this.applyNames(o, r);
+    // tcp() is AF_UNSPEC until the socket is made: LuaSocket creates it with the connected address's family
+    if (o.family === null && o.remote && !r.error) o.family = o.remote.family === 'inet6' ? 'inet6' : 'inet';
     return r.error ?? null;
   }
 

@@ -31,6 +31,8 @@ interface UdpObject {
   remote?: SocketAddress;
   bound: boolean;
   options: Map<string, unknown>;
+  /** Joined multicast groups, `<group>|<interface>`, so a second join or a stray leave fails as in Linux. */
+  memberships?: Set<string>;
 }
 
 /** UDP_DATAGRAMSIZE in LuaSocket 3.1.0: receive's default (and socket._DATAGRAMSIZE). */
@@ -46,6 +48,14 @@ const NUMBER_OPTIONS = new Set(['ip-multicast-ttl', 'ipv6-unicast-hops', 'ipv6-m
 const MEMBERSHIP_OPTIONS = new Set(['ip-add-membership', 'ip-drop-membership', 'ipv6-add-membership', 'ipv6-drop-membership']);
 const GET_OPTIONS = new Set(['dontroute', 'broadcast', 'reuseaddr', 'reuseport', 'ip-multicast-if', 'ip-multicast-loop', 'error',
   'ipv6-unicast-hops', 'ipv6-multicast-hops', 'ipv6-multicast-loop', 'ipv6-v6only', 'recv-buffer-size', 'send-buffer-size']);
+/** Integer options Linux refuses (EINVAL) outside these bounds; -1 restores the default. */
+const NUMBER_BOUNDS: Record<string, [number, number]> = {
+  'ip-multicast-ttl': [-1, 255], 'ipv6-unicast-hops': [-1, 255], 'ipv6-multicast-hops': [-1, 255],
+};
+/** What -1 means for those (Linux: IP_DEFAULT_MULTICAST_TTL, the route's hop limit, IPV6_DEFAULT_MCASTHOPS). */
+const NUMBER_RESETS: Record<string, number> = { 'ip-multicast-ttl': 1, 'ipv6-unicast-hops': 64, 'ipv6-multicast-hops': 1 };
+/** The smallest SO_RCVBUF/SO_SNDBUF Linux keeps (SOCK_MIN_RCVBUF, SOCK_MIN_SNDBUF), after doubling. */
+const MIN_BUFFER: Record<string, number> = { 'recv-buffer-size': 2304, 'send-buffer-size': 4608 };
 /** Linux defaults as LuaSocket reports them for a fresh UDP socket (observed). */
 const OPTION_DEFAULTS: Record<string, unknown> = {
   dontroute: false, broadcast: false, reuseaddr: false, reuseport: false, 'ip-multicast-if': '0.0.0.0', 'ip-multicast-loop': true,
@@ -54,6 +64,29 @@ const OPTION_DEFAULTS: Record<string, unknown> = {
 };
 
 
+
+/** glibc's inet_aton as LuaSocket uses it for IPv4 option values: `a.b.c.d`, `a.b.c`, `a.b`, `a`, each part
+ *  decimal, octal (leading 0) or hex (0x), anything after a blank ignored; null if invalid. */
+function inetAton(text: string): string | null {
+  const parts = text.split(/[ \t\n\v\f\r]/, 1)[0]!.split('.');
+  if (parts.length > 4) return null;
+  const nums: number[] = [];
+  for (const p of parts) {
+    const m = /^(0[xX][0-9a-fA-F]*|0[0-7]*|[1-9][0-9]*)$/.exec(p);
+    if (!m) return null;
+    nums.push(/^0[xX]/.test(p) ? (p.length > 2 ? parseInt(p.slice(2), 16) : 0) : p.length > 1 && p[0] === '0' ? parseInt(p, 8) : Number(p));
+  }
+  const last = nums.pop()!;
+  if (nums.some((n) => n > 255) || last >= 2 ** (8 * (4 - nums.length))) return null;
+  let v = last;
+  nums.forEach((n, i) => { v += n * 2 ** (8 * (3 - i)); });
+  return [v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255].join('.');
+}
+
+function isIpv4Multicast(dotted: string): boolean {
+  const first = Number(dotted.split('.')[0]);
+  return first >= 224 && first <= 239;
+}
 
 export class UdpObjects {
   private nextKey = 1;
@@ -250,24 +283,57 @@ export class UdpObjects {
           if (api.type(L, 3) !== LuaType.Boolean) api.argError(L, 3, `boolean expected, got ${this.args.typeName(L, 3)}`);
           value = api.toBoolean(L, 3);
         } else if (NUMBER_OPTIONS.has(name)) {
-          value = Math.trunc(this.args.checkNumber(L, 3));
-          if (name.endsWith('buffer-size')) value = (value as number) * 2; // Linux doubles SO_RCVBUF/SO_SNDBUF
+          // opt_setint: lua_tonumber (0 for a non-number) cast to int, then the kernel's checks
+          const n = Math.trunc(api.toNumber(L, 3) || 0);
+          const bounds = NUMBER_BOUNDS[name];
+          if (o.fd >= 0 && bounds && (n < bounds[0] || n > bounds[1])) return this.args.fail(L, 'setsockopt failed');
+          // Linux doubles SO_RCVBUF/SO_SNDBUF and keeps a minimum
+          value = name in MIN_BUFFER ? Math.max(n * 2, MIN_BUFFER[name]!) : n === -1 && name in NUMBER_RESETS ? NUMBER_RESETS[name] : n;
         } else if (name === 'ip-multicast-if') {
-          value = this.args.checkString(L, 3);
-          if (!net.isIPv4(value as string) && value !== '*') return api.argError(L, 3, 'ip expected');
-          if (value === '*') value = '0.0.0.0';
+          // opt_set_ip_multicast_if: "*" or whatever inet_aton reads; getoption answers in dotted form
+          const text = this.args.checkString(L, 3);
+          value = (text === '*' ? '0.0.0.0' : inetAton(text)) ?? api.argError(L, 3, 'ip expected');
         } else if (MEMBERSHIP_OPTIONS.has(name)) {
+          // opt_ip_setmembership / opt_ip6_setmembership: field checks as LuaSocket words them
+          const v6 = name.startsWith('ipv6-');
           if (api.type(L, 3) !== LuaType.Table) api.argError(L, 3, `table expected, got ${this.args.typeName(L, 3)}`);
-          if (api.getField(L, 3, 'multiaddr') !== LuaType.String) api.argError(L, 3, "string 'multiaddr' field expected");
+          const t = api.getField(L, 3, 'multiaddr');
+          if (t !== LuaType.String && t !== LuaType.Number) api.argError(L, 3, "string 'multiaddr' field expected");
           const multiaddr = api.toText(L, -1)!;
-          if (api.getField(L, 3, 'interface') !== LuaType.String) api.argError(L, 3, "string 'interface' field expected");
-          value = { multiaddr, interface: api.toText(L, -1)! };
+          const parsed = v6 ? (net.isIPv6(multiaddr) ? multiaddr : null) : inetAton(multiaddr);
+          if (parsed === null) return api.argError(L, 3, "invalid 'multiaddr' ip address");
+          let iface: string;
+          const it = api.getField(L, 3, 'interface');
+          if (v6) {
+            // an interface index; nil = the default route's interface
+            if (it !== LuaType.Nil && !this.m._lua_isnumber(L, -1)) api.argError(L, -1, "number 'interface' field expected");
+            iface = it === LuaType.Nil ? '0' : String(Math.trunc(api.toNumber(L, -1)));
+          } else {
+            if (it !== LuaType.String && it !== LuaType.Number) api.argError(L, 3, "string 'interface' field expected");
+            const text = api.toText(L, -1)!;
+            const addr = text === '*' ? '0.0.0.0' : inetAton(text);
+            iface = addr ?? api.argError(L, 3, "invalid 'interface' ip address");
+          }
           this.m._lua_settop(L, -3);
+          value = { multiaddr: parsed, interface: v6 ? '*' : iface === '0.0.0.0' ? '*' : iface };
+          // The kernel refuses a group that is not multicast, a second join of the same group on the same
+          // interface (EADDRINUSE) and leaving a group not joined (EADDRNOTAVAIL); an unbound socket joins too.
+          if (o.fd >= 0) {
+            const key = `${parsed}|${iface}`;
+            const multicast = v6 ? parsed.toLowerCase().startsWith('ff') : isIpv4Multicast(parsed);
+            const joined = o.memberships ?? (o.memberships = new Set());
+            const adding = name.endsWith('add-membership');
+            if (!multicast || (v6 && o.family !== 'inet6') || (adding ? joined.has(key) : !joined.has(key))) {
+              return this.args.fail(L, 'setsockopt failed');
+            }
+            if (adding) joined.add(key); else joined.delete(key);
+          }
         } else {
           return api.argError(L, 2, `unsupported option \`${name}'`);
         }
         const v6 = name.startsWith('ipv6-');
-        if (o.fd < 0 || (v6 && o.family !== 'inet6') || (name.startsWith('ip-') && o.family === 'inet6')) return this.args.fail(L, 'setsockopt failed');
+        // IPv4-level options are accepted by Linux on AF_INET6 sockets too (dual-stack); IPv6 ones need one
+        if (o.fd < 0 || (v6 && o.family !== 'inet6')) return this.args.fail(L, 'setsockopt failed');
         o.options.set(name, value);
         this.call({ op: 'udp.setoption', id: o.id, name, value });
         return this.one(L);
