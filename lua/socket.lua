@@ -75,6 +75,8 @@ local function endpoint(sock, call)
     dirty = function() return sock:dirty() end,
   }, { __call = call })
 end
+-- socket/http.lua builds its "http-chunked" endpoints the same way (not a socket field: LuaSocket has none).
+package.loaded["luahttp.socket.endpoint"] = endpoint
 
 sinkt["close-when-done"] = function(sock)
   return endpoint(sock, function(_, chunk)

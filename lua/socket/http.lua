@@ -35,6 +35,59 @@ _M.schemes = {
   https = { port = 443, create = nocreate },
 }
 
+-- LuaSocket's http.lua registers a chunked-transfer sink and source for raw sockets:
+-- socket.sink("http-chunked", sock) / socket.source("http-chunked", sock, headers).
+local endpoint = require("luahttp.socket.endpoint")
+
+-- Header lines from sock up to the blank line, into headers (names lower-cased, a repeated name's
+-- values joined with ", ", folded lines appended to the value), as LuaSocket reads trailers.
+local function sockheaders(sock, headers)
+  headers = headers or {}
+  local line, err = sock:receive()
+  if err then return nil, err end
+  while line ~= "" do
+    local name, value = string.match(line, "^(.-):%s*(.*)")
+    if not (name and value) then return nil, "malformed reponse headers" end
+    name = lower(name)
+    line, err = sock:receive()
+    if err then return nil, err end
+    while string.find(line, "^%s") do
+      value = value .. line
+      line, err = sock:receive()
+      if err then return nil, err end
+    end
+    local prev = headers[name]
+    headers[name] = prev and (prev .. ", " .. value) or value
+  end
+  return headers
+end
+
+socket.sinkt["http-chunked"] = function(sock)
+  return endpoint(sock, function(_, chunk)
+    if not chunk then return sock:send("0\r\n\r\n") end
+    return sock:send(format("%X\r\n", #chunk) .. chunk .. "\r\n")
+  end)
+end
+
+socket.sourcet["http-chunked"] = function(sock, headers)
+  return endpoint(sock, function()
+    local line, err = sock:receive()
+    if err then return nil, err end
+    -- the size, without chunk extensions
+    local size = tonumber((string.gsub(line, ";.*", "")), 16)
+    if not size then return nil, "invalid chunk size" end
+    if size > 0 then
+      local chunk, cerr = sock:receive(size)
+      if chunk then sock:receive() end -- the CRLF after the data
+      return chunk, cerr
+    end
+    -- the last chunk (or a size below 1, as LuaSocket reads it): the trailer lines go into headers
+    local ok, herr = sockheaders(sock, headers)
+    if not ok then return nil, herr end
+    return nil
+  end)
+end
+
 --- http.open(host, port, create): LuaSocket's low-level connection object (not provided by luahttp).
 function _M.open()
   error("luahttp: http.open (raw connection objects) is not supported; use http.request", 2)
