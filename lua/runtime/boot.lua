@@ -1,6 +1,6 @@
 -- Makes wasmoon's Lua state behave like the `lua` CLI on the real machine: print, io, os, loadfile,
 -- dofile and require read and write real files, and luahttp's modules are found before any on disk.
-local sys, cores, config = ...
+local sys, config = ...
 
 local type, select, error, load, tostring = type, select, error, load, tostring
 local concat, sformat = table.concat, string.format
@@ -111,8 +111,10 @@ local preload = package.preload
 local function ourmodule(name, file)
   preload[name] = function(...) return runtimefile(file)(...) end
 end
-for name, core in pairs(cores) do
-  preload["luahttp.core." .. name] = function() return core end
+-- The JS cores (luahttp.core.socket, .ssl, .http) are built on first require: print("hi") never
+-- loads their JS modules (start-up).
+for _, name in ipairs { "socket", "ssl", "http" } do
+  preload["luahttp.core." .. name] = function() return sys.core(name) end
 end
 ourmodule("ltn12", "ltn12.lua")
 ourmodule("mime", "mime.lua")
@@ -131,4 +133,4 @@ ourmodule("luahttp.socket.helpers", "socket/helpers.lua")
 ourmodule("luahttp.argcheck", "luahttp/argcheck.lua")
 -- `require "luahttp"`: how a script (or a test harness) tells it runs under luahttp, without adding
 -- a field to LuaSocket's own tables.
-preload.luahttp = function() return { version = cores.socket.luahttp_version() } end
+preload.luahttp = function() return { version = config.version } end

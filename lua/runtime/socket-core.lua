@@ -14,8 +14,6 @@ end
 socket.dns = dns
 for k, v in pairs(helpers) do socket[k] = v end
 socket._VERSION = "LuaSocket 3.0.0"
--- the version is `require("luahttp").version`, not a socket field, so socket's fields are LuaSocket's
-socket.luahttp_version = nil
 socket._SETSIZE = 1024
 socket._SOCKETINVALID = -1
 socket._DATAGRAMSIZE = 8192

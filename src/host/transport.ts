@@ -10,7 +10,7 @@ import { resolveConnectTo, type ConnectToRule } from './connect-to.js';
 import { proxyFor, type ProxySettings } from './proxy-config.js';
 import type { TransportSettings } from '../vm/host-link.js';
 
-const require = createRequire(import.meta.url);
+const nodeRequire = createRequire(__filename);
 
 export interface TransportOptions extends ProxySettings {
   connectTo: ConnectToRule[];
@@ -73,35 +73,35 @@ let undiciParts: UndiciParts | undefined;
  * put in the module cache as a forwarder that loads the real module on first use.
  */
 function deferHttp2Client(): void {
-  const file = require.resolve('undici/lib/dispatcher/client-h2.js');
-  if (require.cache[file]) return;
-  const { Module } = require('node:module') as { Module: new (id: string) => NodeJS.Module };
+  const file = nodeRequire.resolve('undici/lib/dispatcher/client-h2.js');
+  if (nodeRequire.cache[file]) return;
+  const { Module } = nodeRequire('node:module') as { Module: new (id: string) => NodeJS.Module };
   const stub = new Module(file);
   stub.filename = file;
   stub.loaded = true;
   let real: ((client: unknown, socket: unknown) => unknown) | undefined;
   stub.exports = function connectH2(client: unknown, socket: unknown): unknown {
     if (!real) {
-      delete require.cache[file];
-      real = require(file) as (client: unknown, socket: unknown) => unknown;
+      delete nodeRequire.cache[file];
+      real = nodeRequire(file) as (client: unknown, socket: unknown) => unknown;
     }
     return real(client, socket);
   };
-  require.cache[file] = stub;
+  nodeRequire.cache[file] = stub;
 }
 
 function undici(): UndiciParts {
   if (!undiciParts) {
     deferHttp2Client();
     undiciParts = {
-      Agent: require('undici/lib/dispatcher/agent'),
-      buildConnector: require('undici/lib/core/connect'),
+      Agent: nodeRequire('undici/lib/dispatcher/agent'),
+      buildConnector: nodeRequire('undici/lib/core/connect'),
       get ProxyAgent() {
         // The tunnel is opened with dispatcher.connect(), which undici's index.js installs on the
         // prototype; we load undici piecemeal, so install just that one (only when a proxy is used).
-        const Dispatcher = require('undici/lib/dispatcher/dispatcher');
-        Dispatcher.prototype.connect ??= require('undici/lib/api/api-connect');
-        return require('undici/lib/dispatcher/proxy-agent');
+        const Dispatcher = nodeRequire('undici/lib/dispatcher/dispatcher');
+        Dispatcher.prototype.connect ??= nodeRequire('undici/lib/api/api-connect');
+        return nodeRequire('undici/lib/dispatcher/proxy-agent');
       },
     };
     raiseTieringBudgetForLlhttp();
@@ -142,7 +142,7 @@ export class CaLoadError extends Error {}
 export function caList(cafile: string | undefined, capath: string | undefined): string[] {
   // Required here, not imported: an ESM import of node:tls evaluates every export, rootCertificates
   // included (~4 ms of every script's first request).
-  const list = [...(require('node:tls') as typeof import('node:tls')).rootCertificates];
+  const list = [...(nodeRequire('node:tls') as typeof import('node:tls')).rootCertificates];
   const extra = process.env.NODE_EXTRA_CA_CERTS;
   if (extra) { try { list.push(fs.readFileSync(extra, 'latin1')); } catch { /* Node warns about it at start */ } }
   try {

@@ -1,5 +1,4 @@
 import { realpathSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { startHttpbin } from './server.js';
 
 const USAGE = 'usage: httpbin [--port N] [--host H]';
@@ -42,7 +41,7 @@ export async function runHttpbinCli(argv: string[]): Promise<void> {
 
 function isEntryPoint(): boolean {
   try {
-    return process.argv[1] !== undefined && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href;
+    return process.argv[1] !== undefined && __filename === realpathSync(process.argv[1]);
   } catch {
     return false;
   }

@@ -1,7 +1,6 @@
 // The JS part of `socket.core`: clocks, sleeping, TCP and UDP objects, select and dns. Numbers are floats,
 // as LuaSocket's C core pushes them.
 import type { LuaApi, LuaCFunction } from '../vm/lua-api.js';
-import { LUAHTTP_VERSION } from '../version.js';
 import { TcpObjects, type SocketIo } from './socket/tcp.js';
 import { UdpObjects } from './socket/udp.js';
 import { selectFunction } from './socket/select.js';
@@ -38,11 +37,6 @@ export function socketCore(api: LuaApi, io: SocketIo): Record<string, LuaCFuncti
     /** socket.__unload(): LuaSocket's C core runs socket_close() here when the library is unloaded, a no-op on Unix; there is nothing to release either. */
     __unload() {
       return 0;
-    },
-    /** The luahttp version, for `require "luahttp"` (boot.lua); removed from the socket table. */
-    luahttp_version(L) {
-      api.pushText(L, LUAHTTP_VERSION);
-      return 1;
     },
     ...tcp.coreFunctions(),
     ...udp.coreFunctions(),

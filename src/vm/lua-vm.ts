@@ -1,6 +1,5 @@
 // A Lua 5.4 state (wasmoon) made into a real `lua`: real files, environment and exit, luahttp's
 // modules preloaded, and a blocking path to the I/O host for the network.
-import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import fs from 'node:fs';
 import { LuaApi, LUA_OK, LUA_REGISTRYINDEX, LUA_YIELD, type LuaCFunction } from './lua-api.js';
@@ -8,15 +7,17 @@ import { FileTable } from './stdlib/file-table.js';
 import { systemPrimitives } from './stdlib/system-primitives.js';
 import type { SyncRpcClient } from './sync-rpc.js';
 import type { ByteRing } from './byte-ring.js';
-import { socketCore, tcpObjectsOf } from '../modules/socket.js';
-import { SslCore } from '../modules/ssl/ssl-core.js';
-import { httpCore } from '../modules/socket/http.js';
+import { createRequire } from 'node:module';
+import { LUAHTTP_VERSION } from '../version.js';
+
+// The cores' modules are required when a script first requires them (see coreLoader).
+const nodeRequire = createRequire(__filename);
 
 /** Debian's lua5.4 defaults, so modules installed by LuaRocks or apt are found (`lua5.4 -e 'print(package.path)'`). */
 export const DEFAULT_LUA_PATH = '/usr/local/share/lua/5.4/?.lua;/usr/local/share/lua/5.4/?/init.lua;/usr/local/lib/lua/5.4/?.lua;/usr/local/lib/lua/5.4/?/init.lua;/usr/share/lua/5.4/?.lua;/usr/share/lua/5.4/?/init.lua;./?.lua;./?/init.lua';
 export const DEFAULT_LUA_CPATH = '/usr/local/lib/lua/5.4/?.so;/usr/lib/x86_64-linux-gnu/lua/5.4/?.so;/usr/lib/lua/5.4/?.so;/usr/local/lib/lua/5.4/loadall.so;./?.so';
 
-export const LUA_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../lua');
+export const LUA_ROOT = path.resolve(__dirname, '../../lua');
 
 export interface LuaVmOptions {
   /** The I/O host's RPC client, created on first use. */
@@ -67,23 +68,13 @@ export class LuaVm {
     const sys: Record<string, LuaCFunction> = {
       ...systemPrimitives(api, this.files, { exit: options.exit }),
       newudata: (Ls) => { api.m._lua_newuserdatauv(Ls, 0, 0); return 1; },
+      core: this.coreLoader(options),
     };
     this.loadRuntimeFile('runtime/boot.lua');
     api.pushFunctionTable(L, sys);
-    api.m._lua_createtable(L, 0, 2);
-    api.pushFunctionTable(L, socketCore(api, { rpc: options.rpc }));
-    api.setField(L, -2, 'socket');
-    api.pushFunctionTable(L, new SslCore(api, tcpObjectsOf(api)!).coreFunctions());
-    api.setField(L, -2, 'ssl');
-    api.pushFunctionTable(L, httpCore(api, {
-      rpc: options.rpc,
-      ring: options.ring,
-      inProcess: options.inProcess,
-      waitFor: (p) => { this.waiting = p; },
-      pushPending: (Lp) => { api.m._lua_rawgeti(Lp, LUA_REGISTRYINDEX, BigInt(this.pendingRef)); },
-    }));
-    api.setField(L, -2, 'http');
-    api.m._lua_createtable(L, 0, 4);
+    api.m._lua_createtable(L, 0, 5);
+    api.pushText(L, LUAHTTP_VERSION);
+    api.setField(L, -2, 'version');
     api.pushText(L, LUA_ROOT);
     api.setField(L, -2, 'luaroot');
     api.pushText(L, DEFAULT_LUA_PATH);
@@ -92,8 +83,52 @@ export class LuaVm {
     api.setField(L, -2, 'defaultcpath');
     api.pushBoolean(L, options.noEnv ?? false);
     api.setField(L, -2, 'noenv');
-    if (api.pcall(L, 3, 0) !== LUA_OK) throw new Error(`luahttp boot failed: ${api.toText(L, -1)}`);
+    if (api.pcall(L, 2, 0) !== LUA_OK) throw new Error(`luahttp boot failed: ${api.toText(L, -1)}`);
     this.installWaits();
+  }
+
+  /**
+   * sys.core(name): the table of JS functions behind luahttp.core.<name>, built once per state on first
+   * use. The ssl core works on the socket core's TCP objects, so that one is built first.
+   */
+  private coreLoader(options: LuaVmOptions): LuaCFunction {
+    const { api } = this;
+    const refs = new Map<string, number>();
+    const build = (Ls: number, name: string): void => {
+      const ref = refs.get(name);
+      if (ref !== undefined) {
+        api.m._lua_rawgeti(Ls, LUA_REGISTRYINDEX, BigInt(ref));
+        return;
+      }
+      let fns: Record<string, LuaCFunction>;
+      if (name === 'socket') {
+        const { socketCore } = nodeRequire('../modules/socket.js') as typeof import('../modules/socket.js');
+        fns = socketCore(api, { rpc: options.rpc });
+      } else if (name === 'ssl') {
+        if (!refs.has('socket')) { build(Ls, 'socket'); api.m._lua_settop(Ls, -2); }
+        const { tcpObjectsOf } = nodeRequire('../modules/socket.js') as typeof import('../modules/socket.js');
+        const { SslCore } = nodeRequire('../modules/ssl/ssl-core.js') as typeof import('../modules/ssl/ssl-core.js');
+        fns = new SslCore(api, tcpObjectsOf(api)!).coreFunctions();
+      } else if (name === 'http') {
+        const { httpCore } = nodeRequire('../modules/socket/http.js') as typeof import('../modules/socket/http.js');
+        fns = httpCore(api, {
+          rpc: options.rpc,
+          ring: options.ring,
+          inProcess: options.inProcess,
+          waitFor: (p) => { this.waiting = p; },
+          pushPending: (Lp) => { api.m._lua_rawgeti(Lp, LUA_REGISTRYINDEX, BigInt(this.pendingRef)); },
+        });
+      } else {
+        throw new Error(`luahttp: no core named ${name}`);
+      }
+      api.pushFunctionTable(Ls, fns);
+      api.m._lua_pushvalue(Ls, -1);
+      refs.set(name, api.m._luaL_ref(Ls, LUA_REGISTRYINDEX));
+    };
+    return (Ls) => {
+      build(Ls, api.toText(Ls, 1) ?? '');
+      return 1;
+    };
   }
 
   /** package.loaded["luahttp.coroutines"]: how lua/socket/http.lua waits (see coroutines.lua). */

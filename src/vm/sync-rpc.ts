@@ -6,9 +6,9 @@ import type { MessagePort, Transferable } from 'node:worker_threads';
 import { LuaScriptError } from './lua-api.js';
 
 // node:worker_threads is required on first use: it costs ~1 ms of start-up, and print("hi") never needs it.
-const require = createRequire(import.meta.url);
+const nodeRequire = createRequire(__filename);
 const receiveMessageOnPort = (port: MessagePort): { message: unknown } | undefined =>
-  (require('node:worker_threads') as typeof import('node:worker_threads')).receiveMessageOnPort(port);
+  (nodeRequire('node:worker_threads') as typeof import('node:worker_threads')).receiveMessageOnPort(port);
 
 /** Cell states in the shared flag. */
 export const RPC_PENDING = 0;

@@ -22,10 +22,10 @@ import type { HandshakeInfo, TlsContextSpec } from '../../host/tls-upgrade.js';
 import { UdataClass } from './udata-class.js';
 import { X509Objects } from './x509.js';
 
-const require = createRequire(import.meta.url);
+const nodeRequire = createRequire(__filename);
 // Required on use: an ESM import of node:crypto or node:tls evaluates every export (~3–4 ms each),
 // and every script's start-up would pay for it.
-const nodeCrypto = (): typeof crypto => require('node:crypto') as typeof crypto;
+const nodeCrypto = (): typeof crypto => nodeRequire('node:crypto') as typeof crypto;
 
 /** `invalidMode`: LuaSec's newcontext accepts any mode string; wrap then fails with "invalid mode". */
 interface ContextObject { spec: TlsContextSpec; invalidMode: boolean }
@@ -215,7 +215,7 @@ export class SslCore {
       try {
         // node:tls is loaded only here (a context naming ciphers): every VM boots with this module,
         // and loading node:tls up front cost ~3.7 ms of `print("hi")`.
-        (require('node:tls') as typeof tls).createSecureContext({ [opt]: value } as tls.SecureContextOptions);
+        (nodeRequire('node:tls') as typeof tls).createSecureContext({ [opt]: value } as tls.SecureContextOptions);
       } catch (err) {
         return fail(`error setting cipher list (${fileError(err).toLowerCase()})`);
       }

@@ -12,7 +12,7 @@ import { certFields, children, oidText, readNode, type CertFields, type DerNode 
 import { UdataClass } from './udata-class.js';
 
 // Required on use: an ESM import of node:crypto evaluates every export (~3 ms of every start-up).
-const nodeCrypto = (): typeof import('node:crypto') => createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
+const nodeCrypto = (): typeof import('node:crypto') => createRequire(__filename)('node:crypto') as typeof import('node:crypto');
 
 export interface CertObject {
   der: Uint8Array;

@@ -15,11 +15,11 @@ export interface SystemHooks {
   exit(code: number, close: boolean): never;
 }
 
-const require = createRequire(import.meta.url);
+const nodeRequire = createRequire(__filename);
 type ShellRun = import('node:child_process').SpawnSyncReturns<Buffer>;
 /** node:child_process costs ~2 ms to load and only io.popen/os.execute use it. */
 function spawnSync(cmd: string, args: string[], options: import('node:child_process').SpawnSyncOptions): ShellRun {
-  return (require('node:child_process') as typeof import('node:child_process')).spawnSync(cmd, args, options) as ShellRun;
+  return (nodeRequire('node:child_process') as typeof import('node:child_process')).spawnSync(cmd, args, options) as ShellRun;
 }
 
 function shellStatus(r: ShellRun): [boolean, string, number] {
