@@ -229,8 +229,15 @@ end
 ---------------------------------------------------------------------------
 
 -- byte -> "=XX"
+-- (built without string.format: its first call costs ~1 ms of wasm compilation at every start-up)
 local QUOTED = {}
-for code = 0, 255 do QUOTED[char(code)] = format("=%02X", code) end
+do
+  local HEXDIGITS = "0123456789ABCDEF"
+  for code = 0, 255 do
+    local hi, lo = (code >> 4) + 1, (code & 15) + 1
+    QUOTED[char(code)] = "=" .. sub(HEXDIGITS, hi, hi) .. sub(HEXDIGITS, lo, lo)
+  end
+end
 
 -- Plain in QP: 33..60 and 62..126. Tab and space are plain unless they end a line; CR is
 -- only the start of a line break when LF follows.

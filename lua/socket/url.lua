@@ -14,13 +14,16 @@ local LOWER_ESCAPE, SEGMENT_ESCAPE = {}, {}
 do
   -- characters build_path leaves alone besides [A-Za-z0-9_]
   local keep_in_segment = "-_.!~*'():@&=+$,"
+  -- hex digits by hand: string.format's first call costs ~1 ms of wasm compilation at start-up
+  local lowerhex, upperhex = "0123456789abcdef", "0123456789ABCDEF"
   for code = 0, 255 do
     local c = char(code)
-    LOWER_ESCAPE[c] = format("%%%02x", code)
+    local hi, lo = (code >> 4) + 1, (code & 15) + 1
+    LOWER_ESCAPE[c] = "%" .. sub(lowerhex, hi, hi) .. sub(lowerhex, lo, lo)
     if find(keep_in_segment, c, 1, true) then
       SEGMENT_ESCAPE[c] = c
     else
-      SEGMENT_ESCAPE[c] = format("%%%02X", code)
+      SEGMENT_ESCAPE[c] = "%" .. sub(upperhex, hi, hi) .. sub(upperhex, lo, lo)
     end
   end
 end
