@@ -4,20 +4,8 @@
 -- getaddrinfo, getnameinfo with and without a service, an address without a name), gethostname,
 -- and socket.connect's local address and family arguments. Only 127.0.0.1 / ::1.
 local socket = require("socket")
-local function show(...)
-  local t = table.pack(...)
-  for i = 1, t.n do
-    local v = t[i]
-    t[i] = type(v) == "string" and string.format("%q", v) or tostring(v):gsub("0x%x+", "ADDR")
-  end
-  return t.n .. ": " .. table.concat(t, " ", 1, t.n)
-end
--- argument errors without the function's name: LuaSocket itself alternates between 'socket.x' and
--- 'socket.core.x' (the same table under two package.loaded keys, found in hash order)
-local function err(f, ...)
-  local ok, e = pcall(f, ...)
-  return ok, (tostring(e):gsub("^.-:%d+: ", ""):gsub("'[%w.]*' %(", "'F' ("))
-end
+local values = dofile("test/lua/support/show.lua")
+local show, err = values.show, values.err
 
 print("consts", show(socket._SETSIZE, socket._SOCKETINVALID, socket._DATAGRAMSIZE, socket.BLOCKSIZE, socket._DEBUG))
 print("types", math.type(socket._SETSIZE), math.type(socket._SOCKETINVALID), math.type(socket._DATAGRAMSIZE))

@@ -5,18 +5,8 @@
 -- after it, getfd/setfd (numbers compared only with themselves: a fd is an OS number natively, a
 -- per-script handle under luahttp), class checks, and the metatables' group flags. 127.0.0.1 only.
 local socket = require("socket")
-local function show(...)
-  local t = table.pack(...)
-  for i = 1, t.n do
-    local v = t[i]
-    t[i] = type(v) == "string" and string.format("%q", v) or tostring(v):gsub("0x%x+", "ADDR")
-  end
-  return t.n .. ": " .. table.concat(t, " ", 1, t.n)
-end
-local function err(f, ...)
-  local ok, e = pcall(f, ...)
-  return ok, (tostring(e):gsub("^.-:%d+: ", ""):gsub("'[%w.]*' %(", "'F' ("))
-end
+local values = dofile("test/lua/support/show.lua")
+local show, err = values.show, values.err
 -- setsockname / setpeername are bind / connect
 local m = socket.tcp()
 print("setsockname", show(m:setsockname("127.0.0.1", 0)))

@@ -4,18 +4,8 @@
 -- LuaSocket words them), IPv4-level options on an IPv6 socket, getfd/setfd (compared only with
 -- themselves) and a socket whose fd was set to -1, dirty, the metatable's group flags. 127.0.0.1 only.
 local socket = require("socket")
-local function show(...)
-  local t = table.pack(...)
-  for i = 1, t.n do
-    local v = t[i]
-    t[i] = type(v) == "string" and string.format("%q", v) or tostring(v):gsub("0x%x+", "ADDR")
-  end
-  return t.n .. ": " .. table.concat(t, " ", 1, t.n)
-end
-local function err(f, ...)
-  local ok, e = pcall(f, ...)
-  return ok, (tostring(e):gsub("^.-:%d+: ", ""):gsub("'[%w.]*' %(", "'F' ("))
-end
+local values = dofile("test/lua/support/show.lua")
+local show, err = values.show, values.err
 local u = socket.udp4()
 u:setsockname("127.0.0.1", 0)
 for _, o in ipairs({ "dontroute", "broadcast", "reuseaddr", "reuseport", "ip-multicast-loop" }) do

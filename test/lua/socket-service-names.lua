@@ -6,14 +6,7 @@
 -- closed-port URL.
 local socket = require("socket")
 local closedport = tonumber(arg[3]:match(":(%d+)$"))
-local function show(...)
-  local t = table.pack(...)
-  for i = 1, t.n do
-    local v = t[i]
-    t[i] = type(v) == "string" and string.format("%q", v) or tostring(v):gsub("0x%x+", "ADDR")
-  end
-  return t.n .. ": " .. table.concat(t, " ", 1, t.n)
-end
+local show = dofile("test/lua/support/show.lua").show
 
 -- tcp: bind and connect by service name
 local server, err = socket.bind("127.0.0.1", "binkp")

@@ -1,14 +1,7 @@
 -- TCP objects against their own loopback server in one script: classes, float returns, receive
 -- patterns and prefixes, send ranges, timeouts, stats, options, names (ports printed as types only).
 local socket = require("socket")
-local function show(...)
-  local t = table.pack(...)
-  for i = 1, t.n do
-    local v = t[i]
-    t[i] = type(v) == "string" and string.format("%q", v) or tostring(v):gsub("0x%x+", "ADDR")
-  end
-  return t.n .. ": " .. table.concat(t, " ", 1, t.n)
-end
+local show = dofile("test/lua/support/show.lua").show
 
 local master = socket.tcp()
 print("master", show(master), master:getfd(), master:getfamily(), show(master:gettimeout()))

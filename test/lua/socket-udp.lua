@@ -3,14 +3,7 @@
 -- "connection refused", select, options, names (ports printed as types only), closed sockets and
 -- wrong-class errors.
 local socket = require("socket")
-local function show(...)
-  local t = table.pack(...)
-  for i = 1, t.n do
-    local v = t[i]
-    t[i] = type(v) == "string" and string.format("%q", v) or tostring(v):gsub("0x%x+", "ADDR")
-  end
-  return t.n .. ": " .. table.concat(t, " ", 1, t.n)
-end
+local show = dofile("test/lua/support/show.lua").show
 local function err(f, ...)
   local ok, e = pcall(f, ...)
   return ok, (tostring(e):gsub("^.-:%d+: ", ""))
