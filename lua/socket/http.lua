@@ -206,6 +206,20 @@ local function wireheaders(nreqt)
   return list
 end
 
+-- Ports already checked, by host and port string: the check is a JS call, and a request loop
+-- repeats the same few (failures are not kept: they raise).
+local dialports, ndialports = {}, 0
+local function dialport(host, port)
+  local key = host .. "\0" .. port
+  local p = dialports[key]
+  if not p then
+    p = socket.try(core.dialport(host, port))
+    if ndialports >= 64 then dialports, ndialports = {}, 0 end
+    dialports[key], ndialports = p, ndialports + 1
+  end
+  return p
+end
+
 local function origin(nreqt)
   local host = nreqt.host
   local proxy = scriptproxy(nreqt)
@@ -216,7 +230,7 @@ local function origin(nreqt)
     scheme, host, port = p.scheme, p.host, p.port
   end
   -- LuaSocket connects with getaddrinfo(host, tostring(port)): service names are ports, bad ones fail here
-  port = socket.try(core.dialport(host, tostring(port)))
+  port = dialport(host, tostring(port))
   if host:find(":", 1, true) and not host:find("^%[") then host = "[" .. host .. "]" end
   return scheme .. "://" .. host .. ":" .. tostring(port)
 end
