@@ -49,6 +49,22 @@ export class LuaArgs {
     return this.api.type(L, arg) <= LuaType.Nil ? dflt : this.checkNumber(L, arg);
   }
 
+  /** luaL_checktype(L, arg, LUA_TTABLE)'s message, with userdata named by __name. */
+  checkTable(L: number, arg: number): void {
+    if (this.api.type(L, arg) !== LuaType.Table) this.api.argError(L, arg, `table expected, got ${this.typeName(L, arg)}`);
+  }
+
+  /** options.c's opt_setboolean: the option value must be a boolean. */
+  optionBoolean(L: number, arg: number): boolean {
+    if (this.api.type(L, arg) !== LuaType.Boolean) this.api.argError(L, arg, `boolean expected, got ${this.typeName(L, arg)}`);
+    return this.api.toBoolean(L, arg);
+  }
+
+  /** options.c's opt_setint: lua_tonumber (0 for a non-number) cast to int. */
+  optionInt(L: number, arg: number): number {
+    return Math.trunc(this.api.toNumber(L, arg) || 0);
+  }
+
   /** address, port, family (getsockname gives the port as a string in 3.1.0, getpeername a number). */
   pushName(L: number, a: SocketAddress, portAsString: boolean): number {
     this.api.pushText(L, a.address);

@@ -11,6 +11,7 @@ import { LuaType } from '../../vm/lua-api.js';
 import type { SyncRpcClient } from '../../vm/sync-rpc.js';
 import { SocketClasses, type ClassExports } from './socket-classes.js';
 import { LuaArgs } from './lua-args.js';
+import { kernelBufferSize } from './buffer-sizes.js';
 import { applySetTimeout, now, pushTimeouts, retryMs } from './timeouts.js';
 import { EAI_SERVICE, resolveService } from './services.js';
 import type { OpResult, SocketAddress, AddressFamily } from '../../host/raw-sockets.js';
@@ -60,7 +61,6 @@ const NUMBER_BOUNDS: Record<string, [number, number]> = {
   'tcp-fastopen': [0, Infinity], 'tcp-fastopen-connect': [0, 1],
 };
 /** The smallest SO_RCVBUF/SO_SNDBUF Linux keeps (SOCK_MIN_RCVBUF, SOCK_MIN_SNDBUF), after doubling. */
-const MIN_BUFFER: Record<string, number> = { 'recv-buffer-size': 2304, 'send-buffer-size': 4608 };
 /** Linux defaults as LuaSocket reports them for a fresh socket (observed). */
 const OPTION_DEFAULTS: Record<string, unknown> = {
   keepalive: false, reuseaddr: false, reuseport: false, 'tcp-nodelay': false,
@@ -496,19 +496,16 @@ export class TcpObjects {
         const name = this.args.checkString(L, 2);
         let value: unknown;
         if (BOOLEAN_OPTIONS.has(name)) {
-          if (api.type(L, 3) !== LuaType.Boolean) api.argError(L, 3, `boolean expected, got ${this.args.typeName(L, 3)}`);
-          value = api.toBoolean(L, 3);
+          value = this.args.optionBoolean(L, 3);
         } else if (NUMBER_OPTIONS.has(name)) {
-          // opt_setint: lua_tonumber (0 for a non-number) cast to int, then the kernel's checks
-          const n = Math.trunc(api.toNumber(L, 3) || 0);
+          const n = this.args.optionInt(L, 3);
           const bounds = NUMBER_BOUNDS[name];
           // TCP_FASTOPEN needs a CLOSE or LISTEN socket, TCP_FASTOPEN_CONNECT a CLOSE one (EINVAL otherwise)
           const badState = (name === 'tcp-fastopen' && o.cls === 'client') || (name === 'tcp-fastopen-connect' && o.cls !== 'master');
           if (o.fd >= 0 && (badState || (bounds && (n < bounds[0] || n > bounds[1])))) return this.args.fail(L, 'setsockopt failed');
-          // Linux doubles SO_RCVBUF/SO_SNDBUF and keeps a minimum
-          value = name in MIN_BUFFER ? Math.max(n * 2, MIN_BUFFER[name]!) : n;
+          value = kernelBufferSize(name, n) ?? n;
         } else if (name === 'linger') {
-          if (api.type(L, 3) !== LuaType.Table) api.argError(L, 3, `table expected, got ${this.args.typeName(L, 3)}`);
+          this.args.checkTable(L, 3);
           if (api.getField(L, 3, 'on') !== LuaType.Boolean) api.argError(L, 3, "boolean 'on' field expected");
           const on = api.toBoolean(L, -1);
           if (api.getField(L, 3, 'timeout') !== LuaType.Number) api.argError(L, 3, "number 'timeout' field expected");

@@ -12,6 +12,7 @@ import type { OpResult, SocketAddress, AddressFamily } from '../../host/raw-sock
 import type { TcpObjects } from './tcp.js';
 import { SocketClasses, type ClassExports } from './socket-classes.js';
 import { LuaArgs } from './lua-args.js';
+import { kernelBufferSize } from './buffer-sizes.js';
 import { applySetTimeout, now, pushTimeouts, retryMs } from './timeouts.js';
 import { EAI_SERVICE, resolveService } from './services.js';
 
@@ -55,7 +56,6 @@ const NUMBER_BOUNDS: Record<string, [number, number]> = {
 /** What -1 means for those (Linux: IP_DEFAULT_MULTICAST_TTL, the route's hop limit, IPV6_DEFAULT_MCASTHOPS). */
 const NUMBER_RESETS: Record<string, number> = { 'ip-multicast-ttl': 1, 'ipv6-unicast-hops': 64, 'ipv6-multicast-hops': 1 };
 /** The smallest SO_RCVBUF/SO_SNDBUF Linux keeps (SOCK_MIN_RCVBUF, SOCK_MIN_SNDBUF), after doubling. */
-const MIN_BUFFER: Record<string, number> = { 'recv-buffer-size': 2304, 'send-buffer-size': 4608 };
 /** Linux defaults as LuaSocket reports them for a fresh UDP socket (observed). */
 const OPTION_DEFAULTS: Record<string, unknown> = {
   dontroute: false, broadcast: false, reuseaddr: false, reuseport: false, 'ip-multicast-if': '0.0.0.0', 'ip-multicast-loop': true,
@@ -280,15 +280,12 @@ export class UdpObjects {
         const name = this.args.checkString(L, 2);
         let value: unknown;
         if (BOOLEAN_OPTIONS.has(name)) {
-          if (api.type(L, 3) !== LuaType.Boolean) api.argError(L, 3, `boolean expected, got ${this.args.typeName(L, 3)}`);
-          value = api.toBoolean(L, 3);
+          value = this.args.optionBoolean(L, 3);
         } else if (NUMBER_OPTIONS.has(name)) {
-          // opt_setint: lua_tonumber (0 for a non-number) cast to int, then the kernel's checks
-          const n = Math.trunc(api.toNumber(L, 3) || 0);
+          const n = this.args.optionInt(L, 3);
           const bounds = NUMBER_BOUNDS[name];
           if (o.fd >= 0 && bounds && (n < bounds[0] || n > bounds[1])) return this.args.fail(L, 'setsockopt failed');
-          // Linux doubles SO_RCVBUF/SO_SNDBUF and keeps a minimum
-          value = name in MIN_BUFFER ? Math.max(n * 2, MIN_BUFFER[name]!) : n === -1 && name in NUMBER_RESETS ? NUMBER_RESETS[name] : n;
+          value = kernelBufferSize(name, n) ?? (n === -1 && name in NUMBER_RESETS ? NUMBER_RESETS[name] : n);
         } else if (name === 'ip-multicast-if') {
           // opt_set_ip_multicast_if: "*" or whatever inet_aton reads; getoption answers in dotted form
           const text = this.args.checkString(L, 3);
@@ -296,7 +293,7 @@ export class UdpObjects {
         } else if (MEMBERSHIP_OPTIONS.has(name)) {
           // opt_ip_setmembership / opt_ip6_setmembership: field checks as LuaSocket words them
           const v6 = name.startsWith('ipv6-');
-          if (api.type(L, 3) !== LuaType.Table) api.argError(L, 3, `table expected, got ${this.args.typeName(L, 3)}`);
+          this.args.checkTable(L, 3);
           const t = api.getField(L, 3, 'multiaddr');
           if (t !== LuaType.String && t !== LuaType.Number) api.argError(L, 3, "string 'multiaddr' field expected");
           const multiaddr = api.toText(L, -1)!;
