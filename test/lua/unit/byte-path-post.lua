@@ -4,14 +4,7 @@
 local http = require("socket.http")
 local ltn12 = require("ltn12")
 
-local function adler32(s)
-  local a, b = 1, 0
-  for i = 1, #s do
-    a = (a + s:byte(i)) % 65521
-    b = (b + a) % 65521
-  end
-  return string.format("%08x", b * 65536 + a)
-end
+local adler32 = dofile("test/lua/support/adler32.lua")
 
 -- x = (x * 1103515245 + 12345) mod 2^31, byte = (x >> 16) & 255 — same in the test.
 local function lcgBytes(seed, n)
