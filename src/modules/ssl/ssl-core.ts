@@ -20,12 +20,11 @@ import { LuaArgs } from '../socket/lua-args.js';
 import { applySetTimeout, now, retryMs } from '../socket/timeouts.js';
 import type { HandshakeInfo, TlsContextSpec } from '../../host/tls-upgrade.js';
 import { UdataClass } from './udata-class.js';
-import { X509Objects } from './x509.js';
+import { X509Objects, nodeCrypto } from './x509.js';
 
+// node:tls and node:crypto are required on use, not imported: loading them cost every script's
+// start-up ~3–4 ms each.
 const nodeRequire = createRequire(__filename);
-// Required on use: an ESM import of node:crypto or node:tls evaluates every export (~3–4 ms each),
-// and every script's start-up would pay for it.
-const nodeCrypto = (): typeof crypto => nodeRequire('node:crypto') as typeof crypto;
 
 /** `invalidMode`: LuaSec's newcontext accepts any mode string; wrap then fails with "invalid mode". */
 interface ContextObject { spec: TlsContextSpec; invalidMode: boolean }

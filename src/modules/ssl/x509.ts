@@ -11,8 +11,9 @@ import { LuaArgs } from '../socket/lua-args.js';
 import { certFields, children, oidText, readNode, type CertFields, type DerNode } from './der.js';
 import { UdataClass } from './udata-class.js';
 
-// Required on use: an ESM import of node:crypto evaluates every export (~3 ms of every start-up).
-const nodeCrypto = (): typeof import('node:crypto') => createRequire(__filename)('node:crypto') as typeof import('node:crypto');
+const nodeRequire = createRequire(__filename);
+/** node:crypto, required on first use (also by ssl-core.ts): start-up does not pay for it. */
+export const nodeCrypto = (): typeof import('node:crypto') => nodeRequire('node:crypto') as typeof import('node:crypto');
 
 export interface CertObject {
   der: Uint8Array;
