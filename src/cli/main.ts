@@ -3,7 +3,6 @@
 import fs from 'node:fs';
 import tty from 'node:tty';
 import { parseArgs, usage, UsageError, type CliOptions } from './args.js';
-import { createRequire } from 'node:module';
 import { HostLink, type TransportSettings } from '../vm/host-link.js';
 import type { InProcessHost } from '../host/in-process-host.js';
 import type { LuaVm } from '../vm/lua-vm.js';
@@ -45,7 +44,7 @@ function startDeadline(seconds: number, onTimeout: () => void): void {
   const ms = seconds * 1000;
   const message = `${PROGNAME}: timeout (the script ran longer than --timeout ${seconds} s)\n`;
   setTimeout(() => { writeStderr(message); onTimeout(); }, ms).unref();
-  const { Worker } = createRequire(__filename)('node:worker_threads') as typeof import('node:worker_threads');
+  const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
   const watchdog = new Worker(`
     const { workerData } = require('node:worker_threads');
     const fs = require('node:fs');

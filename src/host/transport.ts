@@ -2,15 +2,12 @@
 // pools), with host mapping, TLS policy and proxies applied here, so no module can bypass them.
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import v8 from 'node:v8';
 import { DEFAULT_WASM_TIERING_BUDGET } from '../vm/lua-api.js';
 import type { Dispatcher } from 'undici';
 import { resolveConnectTo, type ConnectToRule } from './connect-to.js';
 import { proxyFor, type ProxySettings } from './proxy-config.js';
 import type { TransportSettings } from '../vm/host-link.js';
-
-const nodeRequire = createRequire(__filename);
 
 export interface TransportOptions extends ProxySettings {
   connectTo: ConnectToRule[];
@@ -73,35 +70,35 @@ let undiciParts: UndiciParts | undefined;
  * put in the module cache as a forwarder that loads the real module on first use.
  */
 function deferHttp2Client(): void {
-  const file = nodeRequire.resolve('undici/lib/dispatcher/client-h2.js');
-  if (nodeRequire.cache[file]) return;
-  const { Module } = nodeRequire('node:module') as { Module: new (id: string) => NodeJS.Module };
+  const file = require.resolve('undici/lib/dispatcher/client-h2.js');
+  if (require.cache[file]) return;
+  const { Module } = require('node:module') as { Module: new (id: string) => NodeJS.Module };
   const stub = new Module(file);
   stub.filename = file;
   stub.loaded = true;
   let real: ((client: unknown, socket: unknown) => unknown) | undefined;
   stub.exports = function connectH2(client: unknown, socket: unknown): unknown {
     if (!real) {
-      delete nodeRequire.cache[file];
-      real = nodeRequire(file) as (client: unknown, socket: unknown) => unknown;
+      delete require.cache[file];
+      real = require(file) as (client: unknown, socket: unknown) => unknown;
     }
     return real(client, socket);
   };
-  nodeRequire.cache[file] = stub;
+  require.cache[file] = stub;
 }
 
 function undici(): UndiciParts {
   if (!undiciParts) {
     deferHttp2Client();
     undiciParts = {
-      Agent: nodeRequire('undici/lib/dispatcher/agent'),
-      buildConnector: nodeRequire('undici/lib/core/connect'),
+      Agent: require('undici/lib/dispatcher/agent'),
+      buildConnector: require('undici/lib/core/connect'),
       get ProxyAgent() {
         // The tunnel is opened with dispatcher.connect(), which undici's index.js installs on the
         // prototype; we load undici piecemeal, so install just that one (only when a proxy is used).
-        const Dispatcher = nodeRequire('undici/lib/dispatcher/dispatcher');
-        Dispatcher.prototype.connect ??= nodeRequire('undici/lib/api/api-connect');
-        return nodeRequire('undici/lib/dispatcher/proxy-agent');
+        const Dispatcher = require('undici/lib/dispatcher/dispatcher');
+        Dispatcher.prototype.connect ??= require('undici/lib/api/api-connect');
+        return require('undici/lib/dispatcher/proxy-agent');
       },
     };
     raiseTieringBudgetForLlhttp();
@@ -142,7 +139,7 @@ export class CaLoadError extends Error {}
 export function caList(cafile: string | undefined, capath: string | undefined): string[] {
   // Required here, not imported: an ESM import of node:tls evaluates every export, rootCertificates
   // included (~4 ms of every script's first request).
-  const list = [...(nodeRequire('node:tls') as typeof import('node:tls')).rootCertificates];
+  const list = [...(require('node:tls') as typeof import('node:tls')).rootCertificates];
   const extra = process.env.NODE_EXTRA_CA_CERTS;
   if (extra) { try { list.push(fs.readFileSync(extra, 'latin1')); } catch { /* Node warns about it at start */ } }
   try {
@@ -197,15 +194,12 @@ export class Transport {
   route(req: RouteRequest): Route {
     if (req.tls !== undefined || req.proxy !== undefined) return this.decideRoute(req);
     const key = `${req.timeoutMs}|${req.origin}`;
-    let dispatcher = this.directRoutes.get(key);
-    if (dispatcher === undefined) {
-      const r = this.decideRoute(req);
-      dispatcher = r.proxy === null ? r.dispatcher : null;
-      if (this.directRoutes.size < 1000) this.directRoutes.set(key, dispatcher);
-      if (!dispatcher) return r;
-    }
-    if (!dispatcher) return this.decideRoute(req);
-    return { dispatcher, origin: req.origin, path: req.path, headers: req.headers, proxy: null };
+    const dispatcher = this.directRoutes.get(key);
+    if (dispatcher) return { dispatcher, origin: req.origin, path: req.path, headers: req.headers, proxy: null };
+    const r = this.decideRoute(req);
+    // null: this origin goes through a proxy, decided per request
+    if (dispatcher === undefined && this.directRoutes.size < 1000) this.directRoutes.set(key, r.proxy === null ? r.dispatcher : null);
+    return r;
   }
 
   private decideRoute(req: RouteRequest): Route {

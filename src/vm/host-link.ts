@@ -1,6 +1,5 @@
 // Connects the VM to its I/O host. In the CLI the host is a worker started on the first network call
 // (or early, when the script looks like it will need one), so `print("hi")` never pays for it.
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { SyncRpcClient } from './sync-rpc.js';
@@ -34,7 +33,7 @@ export class HostLink {
   /** Starts the host thread without waiting for it; its boot overlaps the VM's. */
   start(): void {
     if (this.worker) return;
-    const { MessageChannel, Worker } = createRequire(__filename)('node:worker_threads') as typeof import('node:worker_threads');
+    const { MessageChannel, Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
     const { port1, port2 } = new MessageChannel();
     const flag = new Int32Array(new SharedArrayBuffer(8));
     this.worker = new Worker(path.join(__dirname, '../host/host-worker.js'), {

@@ -1,10 +1,8 @@
 // The only module that touches the Lua C API. Every Lua string crosses here as bytes:
 // wasmoon's own conversions stop at NUL and replace invalid UTF-8 (ref/wasmoon.md §1).
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import v8 from 'node:v8';
 
-const nodeRequire = createRequire(__filename);
 /** V8 11.3's default; restoring it exactly keeps Node's built-in code cache valid (ref/startup.md §0.3). */
 export const DEFAULT_WASM_TIERING_BUDGET = 1800000;
 
@@ -75,7 +73,7 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 export function glueWasmPath(): string {
-  return path.join(path.dirname(nodeRequire.resolve('wasmoon')), 'glue.wasm');
+  return path.join(path.dirname(require.resolve('wasmoon')), 'glue.wasm');
 }
 
 /**
@@ -122,7 +120,7 @@ export class LuaApi {
   }
 
   static async load(env?: Record<string, string>): Promise<LuaApi> {
-    const { LuaFactory } = nodeRequire('wasmoon') as typeof import('wasmoon');
+    const { LuaFactory } = require('wasmoon') as typeof import('wasmoon');
     // A script's first milliseconds of Lua made V8 start a TurboFan compile of the interpreter that
     // process exit then waited for: print("hi") took 90 ms instead of 50. With a 100x budget, short
     // scripts stay on Liftoff and busy ones still tier up within milliseconds (fib(30) unchanged).

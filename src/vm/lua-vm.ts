@@ -7,11 +7,8 @@ import { FileTable } from './stdlib/file-table.js';
 import { systemPrimitives } from './stdlib/system-primitives.js';
 import type { SyncRpcClient } from './sync-rpc.js';
 import type { ByteRing } from './byte-ring.js';
-import { createRequire } from 'node:module';
 import { LUAHTTP_VERSION } from '../version.js';
-
-// The cores' modules are required when a script first requires them (see coreLoader).
-const nodeRequire = createRequire(__filename);
+// (the cores' modules are required when a script first requires them: see coreLoader)
 
 /** Debian's lua5.4 defaults, so modules installed by LuaRocks or apt are found (`lua5.4 -e 'print(package.path)'`). */
 export const DEFAULT_LUA_PATH = '/usr/local/share/lua/5.4/?.lua;/usr/local/share/lua/5.4/?/init.lua;/usr/local/lib/lua/5.4/?.lua;/usr/local/lib/lua/5.4/?/init.lua;/usr/share/lua/5.4/?.lua;/usr/share/lua/5.4/?/init.lua;./?.lua;./?/init.lua';
@@ -102,15 +99,15 @@ export class LuaVm {
       }
       let fns: Record<string, LuaCFunction>;
       if (name === 'socket') {
-        const { socketCore } = nodeRequire('../modules/socket.js') as typeof import('../modules/socket.js');
+        const { socketCore } = require('../modules/socket.js') as typeof import('../modules/socket.js');
         fns = socketCore(api, { rpc: options.rpc });
       } else if (name === 'ssl') {
         if (!refs.has('socket')) { build(Ls, 'socket'); api.m._lua_settop(Ls, -2); }
-        const { tcpObjectsOf } = nodeRequire('../modules/socket.js') as typeof import('../modules/socket.js');
-        const { SslCore } = nodeRequire('../modules/ssl/ssl-core.js') as typeof import('../modules/ssl/ssl-core.js');
+        const { tcpObjectsOf } = require('../modules/socket.js') as typeof import('../modules/socket.js');
+        const { SslCore } = require('../modules/ssl/ssl-core.js') as typeof import('../modules/ssl/ssl-core.js');
         fns = new SslCore(api, tcpObjectsOf(api)!).coreFunctions();
       } else if (name === 'http') {
-        const { httpCore } = nodeRequire('../modules/socket/http.js') as typeof import('../modules/socket/http.js');
+        const { httpCore } = require('../modules/socket/http.js') as typeof import('../modules/socket/http.js');
         fns = httpCore(api, {
           rpc: options.rpc,
           ring: options.ring,

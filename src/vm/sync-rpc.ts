@@ -1,14 +1,12 @@
 // The VM side of the synchronous RPC: Lua's blocking calls become one message to the I/O host and an
 // Atomics.wait until it answers (22–25 µs a round trip, ref/wasmoon.md §3). The host runs undici on an
 // event loop the VM never blocks.
-import { createRequire } from 'node:module';
 import type { MessagePort, Transferable } from 'node:worker_threads';
 import { LuaScriptError } from './lua-api.js';
 
 // node:worker_threads is required on first use: it costs ~1 ms of start-up, and print("hi") never needs it.
-const nodeRequire = createRequire(__filename);
 const receiveMessageOnPort = (port: MessagePort): { message: unknown } | undefined =>
-  (nodeRequire('node:worker_threads') as typeof import('node:worker_threads')).receiveMessageOnPort(port);
+  (require('node:worker_threads') as typeof import('node:worker_threads')).receiveMessageOnPort(port);
 
 /** Cell states in the shared flag. */
 export const RPC_PENDING = 0;

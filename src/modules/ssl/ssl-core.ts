@@ -11,7 +11,6 @@
 // with true).
 import type crypto from 'node:crypto';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import type tls from 'node:tls';
 import type { LuaApi, LuaCFunction } from '../../vm/lua-api.js';
 import { LuaScriptError, LuaType } from '../../vm/lua-api.js';
@@ -24,8 +23,6 @@ import { X509Objects, nodeCrypto } from './x509.js';
 
 // node:tls and node:crypto are required on use, not imported: loading them cost every script's
 // start-up ~3–4 ms each.
-const nodeRequire = createRequire(__filename);
-
 /** `invalidMode`: LuaSec's newcontext accepts any mode string; wrap then fails with "invalid mode". */
 interface ContextObject { spec: TlsContextSpec; invalidMode: boolean }
 
@@ -214,7 +211,7 @@ export class SslCore {
       try {
         // node:tls is loaded only here (a context naming ciphers): every VM boots with this module,
         // and loading node:tls up front cost ~3.7 ms of `print("hi")`.
-        (nodeRequire('node:tls') as typeof tls).createSecureContext({ [opt]: value } as tls.SecureContextOptions);
+        (require('node:tls') as typeof tls).createSecureContext({ [opt]: value } as tls.SecureContextOptions);
       } catch (err) {
         return fail(`error setting cipher list (${fileError(err).toLowerCase()})`);
       }

@@ -4,16 +4,14 @@
 // pem, validat, getsignaturename, setencode, and ssl.loadcertificate. Node's X509Certificate supplies
 // the PEM, times and public key; the Name entries and general names come from the DER (der.ts).
 import type { X509Certificate } from 'node:crypto';
-import { createRequire } from 'node:module';
 import type { LuaApi, LuaCFunction } from '../../vm/lua-api.js';
 import { LuaType } from '../../vm/lua-api.js';
 import { LuaArgs } from '../socket/lua-args.js';
 import { certFields, children, oidText, readNode, type CertFields, type DerNode } from './der.js';
 import { UdataClass } from './udata-class.js';
 
-const nodeRequire = createRequire(__filename);
 /** node:crypto, required on first use (also by ssl-core.ts): start-up does not pay for it. */
-export const nodeCrypto = (): typeof import('node:crypto') => nodeRequire('node:crypto') as typeof import('node:crypto');
+export const nodeCrypto = (): typeof import('node:crypto') => require('node:crypto') as typeof import('node:crypto');
 
 export interface CertObject {
   der: Uint8Array;

@@ -3,7 +3,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import type { LuaApi, LuaCFunction } from '../lua-api.js';
 import { LuaType } from '../lua-api.js';
 import { FileTable, LuaFile } from './file-table.js';
@@ -15,11 +14,10 @@ export interface SystemHooks {
   exit(code: number, close: boolean): never;
 }
 
-const nodeRequire = createRequire(__filename);
 type ShellRun = import('node:child_process').SpawnSyncReturns<Buffer>;
 /** node:child_process costs ~2 ms to load and only io.popen/os.execute use it. */
 function spawnSync(cmd: string, args: string[], options: import('node:child_process').SpawnSyncOptions): ShellRun {
-  return (nodeRequire('node:child_process') as typeof import('node:child_process')).spawnSync(cmd, args, options) as ShellRun;
+  return (require('node:child_process') as typeof import('node:child_process')).spawnSync(cmd, args, options) as ShellRun;
 }
 
 function shellStatus(r: ShellRun): [boolean, string, number] {
