@@ -7,6 +7,7 @@ import { HostLink, type TransportSettings } from '../vm/host-link.js';
 import type { InProcessHost } from '../host/in-process-host.js';
 import type { LuaVm } from '../vm/lua-vm.js';
 import { LUAHTTP_VERSION } from '../version.js';
+import { busyNetworkCounter } from './warm-jit.js';
 
 const PROGNAME = 'luahttp';
 
@@ -89,7 +90,9 @@ export async function main(args: string[]): Promise<void> {
   // Built on the first network wait, so print("hi") never loads the transport modules.
   let inProcess: Promise<InProcessHost> | undefined;
   let ready: InProcessHost | undefined; // once built, requests skip the extra promise hop
+  const countWait = busyNetworkCounter();
   const handle = (msg: { op: string } & Record<string, unknown>): Promise<unknown> => {
+    countWait();
     if (ready) return ready.handle(msg);
     inProcess ??= inProcessHostFor(o, host).then((h) => (ready = h));
     return inProcess.then((h) => h.handle(msg));
