@@ -1,0 +1,98 @@
+// `npm run build`, after tsc: writes dist/pack/ (see src/cli/module-pack.ts). A training run of the
+// CLI against a loopback server records the modules a GET script loads; they are joined into one
+// script, and a second run with the pack in place leaves the V8 code cache behind.
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { PACK_FILE, PACK_MANIFEST, PACK_ROOT, packCacheFile, type PackManifest } from '../cli/module-pack.js';
+import type { PackRecord } from './pack-recorder.js';
+
+const CLI = path.join(PACK_ROOT, 'bin/luahttp.js');
+const RECORDER = path.join(__dirname, 'pack-recorder.js');
+
+/** What a typical script does first: require socket.http and ltn12, then GET in both call forms. */
+const TRAINING_SCRIPT = `
+local http = require("socket.http")
+local ltn12 = require("ltn12")
+local t = {}
+local ok, code = http.request { url = arg[1], sink = ltn12.sink.table(t) }
+local body, code2 = http.request(arg[1] .. "?again")
+print(ok, code, #table.concat(t), code2, #body)
+`;
+
+/**
+ * wasmoon's Emscripten glue reaches node's createRequire through `await import('module')`, which
+ * starts Node's ESM loader (~2 ms); inside the pack the module's own require does the same job.
+ */
+const REWRITES: { file: RegExp; from: string; to: string }[] = [
+  { file: /^node_modules\/wasmoon\//, from: "await import('module')", to: "require('module')" },
+];
+
+/** Runs the CLI on the training script (asynchronously: the loopback server is in this process). */
+function train(url: string, script: string, env: Record<string, string>): Promise<void> {
+  const args = [...(env.LUAHTTP_PACK_RECORD ? ['-r', RECORDER] : []), CLI, script, url];
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, args, { env: { ...process.env, ...env }, timeout: 60_000 }, (err, stdout, stderr) => {
+      if (err || !/^1\t200\t/.test(stdout)) reject(new Error(`module pack: training run failed: ${err?.message ?? ''}\n${stdout}${stderr}`));
+      else resolve();
+    });
+  });
+}
+
+function packSource(files: string[]): string {
+  const parts: string[] = [];
+  for (const file of files) {
+    if (!file.endsWith('.js')) continue;
+    let src = fs.readFileSync(path.join(PACK_ROOT, file), 'utf8');
+    if (src.startsWith('#!')) continue; // a shebang is not valid inside a function: stays on disk
+    for (const r of REWRITES) if (r.file.test(file)) src = src.split(r.from).join(r.to);
+    parts.push(`${JSON.stringify(file)}: function (exports, require, module, __filename, __dirname) {\n${src}\n}`);
+  }
+  return `(function () { return {\n${parts.join(',\n')}\n}; })`;
+}
+
+function manifestFor(record: PackRecord): PackManifest {
+  const checks: PackManifest['checks'] = [{ file: 'dist/cli/main.js', mtimeMs: fs.statSync(path.join(PACK_ROOT, 'dist/cli/main.js')).mtimeMs }];
+  const packages = new Set(record.files.map((f) => /^node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(f)?.[1]).filter((p): p is string => !!p));
+  for (const name of packages) {
+    const file = `node_modules/${name}/package.json`;
+    const { version } = JSON.parse(fs.readFileSync(path.join(PACK_ROOT, file), 'utf8')) as { version: string };
+    checks.push({ file, version });
+  }
+  return { checks, resolutions: record.resolutions };
+}
+
+async function main(): Promise<void> {
+  fs.rmSync(path.dirname(PACK_FILE), { recursive: true, force: true });
+  const server = http.createServer((req, res) => {
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ url: req.url, headers: req.headers }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/get`;
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'luahttp-pack-'));
+  try {
+    const script = path.join(tmp, 'train.lua');
+    const recordFile = path.join(tmp, 'record.json');
+    fs.writeFileSync(script, TRAINING_SCRIPT);
+    await train(url, script, { LUAHTTP_PACK_RECORD: recordFile, LUAHTTP_NO_PACK: '1' });
+    const record = JSON.parse(fs.readFileSync(recordFile, 'utf8')) as PackRecord;
+    fs.mkdirSync(path.dirname(PACK_FILE), { recursive: true });
+    fs.writeFileSync(PACK_FILE, packSource(record.files));
+    fs.writeFileSync(PACK_MANIFEST, JSON.stringify(manifestFor(record)));
+    await train(url, script, {});
+    if (!fs.existsSync(packCacheFile())) throw new Error('module pack: the training run left no code cache');
+    const n = record.files.filter((f) => f.endsWith('.js')).length;
+    process.stdout.write(`module pack: ${n} modules, ${fs.statSync(PACK_FILE).size} bytes, code cache ${fs.statSync(packCacheFile()).size} bytes\n`);
+  } finally {
+    server.close();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,120 @@
+// Start-up: the CommonJS modules a run needs (ours, undici's and wasmoon's, ~56 files) come from one
+// pre-built script with a V8 code cache instead of 56 path resolutions, file reads and compiles. In
+// this sandbox each resolution is several stat calls; a one-GET script spent 5–8 ms resolving, ~3 ms
+// reading and ~10 ms compiling. The pack is built by `npm run build` (src/build/module-pack-build.ts);
+// a stale or missing pack is skipped, and modules not in it load from disk as usual.
+import fs from 'node:fs';
+import path from 'node:path';
+import vm from 'node:vm';
+
+/** What the build wrote: see src/build/module-pack-build.ts. */
+export interface PackManifest {
+  /**
+   * What must be unchanged for the pack to be current: our build output's mtime (tsc rewrites every
+   * file), and each dependency's version (npm gives every installed file the same mtime).
+   */
+  checks: { file: string; mtimeMs?: number; version?: string }[];
+  /** `parent file \0 request` → resolved file, all relative to the package root. */
+  resolutions: Record<string, string>;
+}
+
+export type ModuleFn = (exports: unknown, require: NodeJS.Require, module: NodeJS.Module, filename: string, dirname: string) => void;
+
+interface ModuleInternals {
+  _resolveFilename(request: string, parent: NodeJS.Module | null | undefined, isMain?: boolean, options?: unknown): string;
+  _extensions: Record<string, (module: NodeJS.Module, filename: string) => void>;
+  _cache: Record<string, NodeJS.Module>;
+}
+
+export const PACK_ROOT = path.resolve(__dirname, '../..');
+export const PACK_FILE = path.join(PACK_ROOT, 'dist/pack/modules.js');
+export const PACK_MANIFEST = path.join(PACK_ROOT, 'dist/pack/manifest.json');
+/** V8 accepts a code cache only from the same V8 build and flags; one file per Node version. */
+export const packCacheFile = (): string => path.join(PACK_ROOT, `dist/pack/modules.${process.version}-${process.arch}.v8cache`);
+
+function readIfExists(file: string): Buffer | undefined {
+  try { return fs.readFileSync(file); } catch { return undefined; }
+}
+
+/** Whether the files the pack was built from are still the ones installed under root. */
+export function packIsCurrent(manifest: PackManifest, root = PACK_ROOT): boolean {
+  for (const check of manifest.checks) {
+    const file = path.join(root, check.file);
+    try {
+      if (check.mtimeMs !== undefined && fs.statSync(file).mtimeMs !== check.mtimeMs) return false;
+      if (check.version !== undefined && (JSON.parse(fs.readFileSync(file, 'utf8')) as { version?: string }).version !== check.version) return false;
+    } catch {
+      return false; // e.g. installed as a dependency, with undici hoisted to another node_modules
+    }
+  }
+  return true;
+}
+
+/** Node's own require for a module, as Module.prototype._compile would build it. */
+function requireFor(module: NodeJS.Module, M: ModuleInternals): NodeJS.Require {
+  const req = ((id: string) => module.require(id)) as NodeJS.Require;
+  req.resolve = ((request: string, options?: unknown) => M._resolveFilename(request, module, false, options)) as NodeJS.RequireResolve;
+  req.main = require.main;
+  req.cache = M._cache as NodeJS.Require['cache'];
+  req.extensions = M._extensions as unknown as NodeJS.Require['extensions'];
+  return req;
+}
+
+/** Serves the packed modules from now on; false (and nothing changed) when there is no current pack. */
+export function installModulePack(): boolean {
+  if (process.env.LUAHTTP_NO_PACK) return false;
+  const manifestText = readIfExists(PACK_MANIFEST);
+  if (!manifestText) return false;
+  const manifest = JSON.parse(manifestText.toString('utf8')) as PackManifest;
+  if (!packIsCurrent(manifest)) return false;
+  const source = readIfExists(PACK_FILE);
+  if (!source) return false;
+  const cacheFile = packCacheFile();
+  const cachedData = readIfExists(cacheFile);
+  const script = new vm.Script(source.toString('utf8'), {
+    filename: PACK_FILE,
+    cachedData,
+    // An import() left in a packed module (wasmoon's is rewritten at build time) still works.
+    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  } as vm.ScriptOptions);
+  const modules = (script.runInThisContext() as () => Record<string, ModuleFn>)();
+  if (!cachedData || script.cachedDataRejected) saveCacheAtExit(script, cacheFile);
+
+  const M = require('node:module') as unknown as ModuleInternals;
+  const prefix = PACK_ROOT + path.sep;
+  const rel = (file: string): string | undefined => (file.startsWith(prefix) ? file.slice(prefix.length) : undefined);
+  const resolve = M._resolveFilename;
+  M._resolveFilename = function (request, parent, isMain, options) {
+    if (parent?.filename && options === undefined) {
+      const from = rel(parent.filename);
+      const hit = from === undefined ? undefined : manifest.resolutions[`${from}\0${request}`];
+      if (hit !== undefined) return path.join(PACK_ROOT, hit);
+    }
+    return resolve.call(this, request, parent, isMain, options);
+  };
+  const loadJs = M._extensions['.js']!;
+  M._extensions['.js'] = function (module, filename) {
+    const key = rel(filename);
+    const fn = key === undefined ? undefined : modules[key];
+    if (!fn) return loadJs.call(this, module, filename);
+    fn.call(module.exports, module.exports, requireFor(module, M), module, filename, path.dirname(filename));
+  };
+  return true;
+}
+
+/**
+ * The build trains the cache with a GET; a run on another Node version (cache rejected) writes its
+ * own once. Written to a temporary name and renamed, so parallel runs never read half a file; a
+ * read-only install just keeps running without one.
+ */
+function saveCacheAtExit(script: vm.Script, cacheFile: string): void {
+  process.once('exit', () => {
+    const tmp = `${cacheFile}.${process.pid}.tmp`;
+    try {
+      fs.writeFileSync(tmp, script.createCachedData());
+      fs.renameSync(tmp, cacheFile);
+    } catch {
+      try { fs.unlinkSync(tmp); } catch { /* nothing written */ }
+    }
+  });
+}
