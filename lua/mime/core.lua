@@ -228,16 +228,16 @@ end
 -- quoted-printable
 ---------------------------------------------------------------------------
 
--- byte -> "=XX"
--- (built without string.format: its first call costs ~1 ms of wasm compilation at every start-up)
-local QUOTED = {}
-do
-  local HEXDIGITS = "0123456789ABCDEF"
-  for code = 0, 255 do
-    local hi, lo = (code >> 4) + 1, (code & 15) + 1
-    QUOTED[char(code)] = "=" .. sub(HEXDIGITS, hi, hi) .. sub(HEXDIGITS, lo, lo)
-  end
-end
+-- byte -> "=XX", filled on first use: a 256-step loop at load time was enough Lua at start-up for
+-- V8 to begin a 30 ms TurboFan compile of the interpreter that a short script's exit waited for
+-- (built without string.format: its first call costs ~1 ms of wasm compilation at every start-up).
+local QUOTED = setmetatable({}, { __index = function(t, c)
+  local code = byte(c)
+  local hi, lo = (code >> 4) + 1, (code & 15) + 1
+  local v = "=" .. sub("0123456789ABCDEF", hi, hi) .. sub("0123456789ABCDEF", lo, lo)
+  t[c] = v
+  return v
+end })
 
 -- Plain in QP: 33..60 and 62..126. Tab and space are plain unless they end a line; CR is
 -- only the start of a line break when LF follows.
