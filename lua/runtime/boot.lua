@@ -5,11 +5,10 @@ local sys, config = ...
 local type, select, error, load, tostring = type, select, error, load, tostring
 local concat, sformat = table.concat, string.format
 
+-- From the build's bytecode when fresh (src/vm/lua-chunks.ts), named "@" .. config.luaroot .. "/" .. name
+-- either way.
 local function runtimefile(name)
-  local path = config.luaroot .. "/" .. name
-  local src, err = sys.readfile(path)
-  if not src then error(sformat("luahttp: cannot read %s: %s", path, err)) end
-  return assert(load(src, "@" .. path))
+  return (assert(sys.ourchunk(name)))
 end
 
 io = runtimefile("runtime/io.lua")(sys)

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { PACK_FILE, PACK_MANIFEST, PACK_ROOT, packCacheFile, type PackManifest } from '../cli/module-pack.js';
+import { PACK_FILE, PACK_MANIFEST, PACK_ROOT, SAVE_CACHE_ENV, packCacheFile, type PackManifest } from '../cli/module-pack.js';
 import type { PackRecord } from './pack-recorder.js';
 
 const CLI = path.join(PACK_ROOT, 'bin/luahttp.js');
@@ -82,7 +82,7 @@ async function main(): Promise<void> {
     fs.mkdirSync(path.dirname(PACK_FILE), { recursive: true });
     fs.writeFileSync(PACK_FILE, packSource(record.files));
     fs.writeFileSync(PACK_MANIFEST, JSON.stringify(manifestFor(record)));
-    await train(url, script, {});
+    await train(url, script, { [SAVE_CACHE_ENV]: packCacheFile() });
     if (!fs.existsSync(packCacheFile())) throw new Error('module pack: the training run left no code cache');
     const n = record.files.filter((f) => f.endsWith('.js')).length;
     process.stdout.write(`module pack: ${n} modules, ${fs.statSync(PACK_FILE).size} bytes, code cache ${fs.statSync(packCacheFile()).size} bytes\n`);

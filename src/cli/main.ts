@@ -1,7 +1,6 @@
 // `luahttp [options] [script [args]]`: the VM runs on this (main) thread, the I/O host in a worker
 // started only when the script needs the network (ref/startup.md: 80 vs 129 ms for print("hi")).
 import fs from 'node:fs';
-import tty from 'node:tty';
 import { parseArgs, usage, UsageError, type CliOptions } from './args.js';
 import { HostLink, type TransportSettings } from '../vm/host-link.js';
 import type { InProcessHost } from '../host/in-process-host.js';
@@ -129,9 +128,11 @@ export async function main(args: string[]): Promise<void> {
   api.setField(L, -2, 'luahttpversion');
   // lua.c: no script, no -e, no -v → REPL on a terminal, otherwise run stdin.
   const bare = o.scriptIndex === null && o.actions.length === 0 && !o.version;
-  api.pushBoolean(L, bare && !tty.isatty(0));
+  // node:tty loads node:net (~1.7 ms): asked only when there is no script.
+  const stdinIsTerminal = bare && (require('node:tty') as typeof import('node:tty')).isatty(0);
+  api.pushBoolean(L, bare && !stdinIsTerminal);
   api.setField(L, -2, 'readstdin');
-  if ((bare && tty.isatty(0)) || o.interactive) {
+  if (stdinIsTerminal || o.interactive) {
     writeStderr(`${PROGNAME}: interactive mode is not supported; give a script, -e stat or - (stdin)\n`);
     exit(1);
   }

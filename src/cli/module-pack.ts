@@ -29,7 +29,12 @@ interface ModuleInternals {
 export const PACK_ROOT = path.resolve(__dirname, '../..');
 export const PACK_FILE = path.join(PACK_ROOT, 'dist/pack/modules.js');
 export const PACK_MANIFEST = path.join(PACK_ROOT, 'dist/pack/manifest.json');
-/** V8 accepts a code cache only from the same V8 build and flags; one file per Node version. */
+/**
+ * V8 accepts a code cache only from the same V8 build and flags; one file per Node version. Only the
+ * build's training run writes it (through this variable): a cache written by whatever run came first
+ * (a --cpu-prof run, a short script) held a fraction of the functions and was still accepted.
+ */
+export const SAVE_CACHE_ENV = 'LUAHTTP_PACK_SAVE_CACHE';
 export const packCacheFile = (): string => path.join(PACK_ROOT, `dist/pack/modules.${process.version}-${process.arch}.v8cache`);
 
 function readIfExists(file: string): Buffer | undefined {
@@ -69,8 +74,7 @@ export function installModulePack(): boolean {
   if (!packIsCurrent(manifest)) return false;
   const source = readIfExists(PACK_FILE);
   if (!source) return false;
-  const cacheFile = packCacheFile();
-  const cachedData = readIfExists(cacheFile);
+  const cachedData = readIfExists(packCacheFile());
   const script = new vm.Script(source.toString('utf8'), {
     filename: PACK_FILE,
     cachedData,
@@ -78,7 +82,8 @@ export function installModulePack(): boolean {
     importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   } as vm.ScriptOptions);
   const modules = (script.runInThisContext() as () => Record<string, ModuleFn>)();
-  if (!cachedData || script.cachedDataRejected) saveCacheAtExit(script, cacheFile);
+  const saveTo = process.env[SAVE_CACHE_ENV];
+  if (saveTo) process.once('exit', () => fs.writeFileSync(saveTo, script.createCachedData()));
 
   const M = require('node:module') as unknown as ModuleInternals;
   const prefix = PACK_ROOT + path.sep;
@@ -100,21 +105,4 @@ export function installModulePack(): boolean {
     fn.call(module.exports, module.exports, requireFor(module, M), module, filename, path.dirname(filename));
   };
   return true;
-}
-
-/**
- * The build trains the cache with a GET; a run on another Node version (cache rejected) writes its
- * own once. Written to a temporary name and renamed, so parallel runs never read half a file; a
- * read-only install just keeps running without one.
- */
-function saveCacheAtExit(script: vm.Script, cacheFile: string): void {
-  process.once('exit', () => {
-    const tmp = `${cacheFile}.${process.pid}.tmp`;
-    try {
-      fs.writeFileSync(tmp, script.createCachedData());
-      fs.renameSync(tmp, cacheFile);
-    } catch {
-      try { fs.unlinkSync(tmp); } catch { /* nothing written */ }
-    }
-  });
 }

@@ -1,9 +1,10 @@
 // A Lua 5.4 state (wasmoon) made into a real `lua`: real files, environment and exit, luahttp's
 // modules preloaded, and a blocking path to the I/O host for the network.
 import path from 'node:path';
-import fs from 'node:fs';
 import { LuaApi, LUA_OK, LUA_REGISTRYINDEX, LUA_YIELD, type LuaCFunction } from './lua-api.js';
+import { LuaChunks } from './lua-chunks.js';
 import { FileTable } from './stdlib/file-table.js';
+import { isSystemError, systemError } from './stdlib/os-errors.js';
 import { systemPrimitives } from './stdlib/system-primitives.js';
 import type { SyncRpcClient } from './sync-rpc.js';
 import type { ByteRing } from './byte-ring.js';
@@ -34,6 +35,8 @@ export interface LuaVmOptions {
 
 export class LuaVm {
   readonly files = new FileTable();
+  /** luahttp's own Lua files, from bytecode when the build made it and it is fresh. */
+  readonly chunks = new LuaChunks(LUA_ROOT);
   /** The coroutine runDriven() runs code in, anchored in the registry. */
   private driverThread = 0;
   private pendingRef = 0;
@@ -66,6 +69,7 @@ export class LuaVm {
       ...systemPrimitives(api, this.files, { exit: options.exit }),
       newudata: (Ls) => { api.m._lua_newuserdatauv(Ls, 0, 0); return 1; },
       core: this.coreLoader(options),
+      ourchunk: (Ls) => this.pushOurChunk(Ls),
     };
     this.loadRuntimeFile('runtime/boot.lua');
     api.pushFunctionTable(L, sys);
@@ -180,10 +184,24 @@ export class LuaVm {
 
   /** Loads one of luahttp's Lua files and leaves the chunk on the stack. */
   loadRuntimeFile(name: string): void {
-    const file = path.join(LUA_ROOT, name);
-    if (this.api.load(this.L, fs.readFileSync(file), `@${file}`) !== LUA_OK) {
+    if (this.chunks.load(this.api, this.L, name) !== LUA_OK) {
       throw new Error(`luahttp: cannot load ${name}: ${this.api.toText(this.L, -1)}`);
     }
+  }
+
+  /** sys.ourchunk(name): boot.lua's loader for lua/<name>; the function, or nil and a message. */
+  private pushOurChunk(Ls: number): number {
+    const { api } = this;
+    const name = api.toText(Ls, 1) ?? '';
+    try {
+      if (this.chunks.load(api, Ls, name) === LUA_OK) return 1;
+    } catch (e) {
+      if (!isSystemError(e)) throw e;
+      api.pushText(Ls, `luahttp: cannot read ${path.join(LUA_ROOT, name)}: ${systemError(e).message}`);
+    }
+    api.pushNil(Ls);
+    api.m._lua_pushvalue(Ls, -2);
+    return 2;
   }
 
   /** Pushes a Lua array of byte strings. */
