@@ -75,7 +75,7 @@ export function installModulePack(): boolean {
   const source = readIfExists(PACK_FILE);
   if (!source) return false;
   const cachedData = readIfExists(packCacheFile());
-  const script = new vm.Script(source.toString('utf8'), {
+  const script = new vm.Script(source.toString('latin1'), {
     filename: PACK_FILE,
     cachedData,
     // An import() left in a packed module (wasmoon's is rewritten at build time) still works.
