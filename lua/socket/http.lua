@@ -250,9 +250,11 @@ end
 -- What luahttp's transport needs beyond LuaSocket's arguments (src/modules/socket/http.ts, request()).
 local function extras(nreqt, deadline)
   local proxy = scriptproxy(nreqt)
+  local tls = istls(nreqt)
+  -- Most requests have none: the core then skips reading the table (and no table is made).
+  if not (deadline or proxy or tls) and nreqt.compressed == nil then return nil end
   local e = { deadline = deadline and math.max(deadline - socket.gettime(), 0.001) or nil }
   if nreqt.compressed ~= nil then e.compressed = not not nreqt.compressed end
-  local tls = istls(nreqt)
   if proxy then
     if tls then
       local p = url.parse(proxy, { port = 3128, scheme = "http" })
@@ -273,7 +275,6 @@ local function extras(nreqt, deadline)
     if e.key and type(pw) == "function" then pw = pw() end
     e.password = e.key and type(pw) == "string" and pw or nil
   end
-  -- Most requests have none: the core then skips reading the table.
   if next(e) == nil then return nil end
   return e
 end
@@ -334,6 +335,13 @@ end
 
 local trequest
 
+-- What LuaSocket's try(…) with a finalizer closing the connection does, without a closure per
+-- request: close, then raise the message as a try-exception (socket.protect returns nil, msg).
+local function closeandraise(h, err)
+  core.close(h)
+  socket.try(nil, err)
+end
+
 local function tredirect(reqt, location, deadline)
   local newurl = url.absolute(reqt.url, location)
   -- As LuaSocket: a scheme change resets port and create in the caller's own table.
@@ -375,15 +383,16 @@ function trequest(reqt, deadline)
   end
   local h = core.request(dial, nreqt.method, nreqt.uri, wireheaders(nreqt),
     nreqt.source ~= nil, timeout, canyield(), extras(nreqt, deadline))
-  local try = socket.newtry(function() core.close(h) end)
   local step = nreqt.step or ltn12.pump.step
   if nreqt.source then
-    try(ltn12.pump.all(nreqt.source, function(chunk)
+    local ok, err = ltn12.pump.all(nreqt.source, function(chunk)
       if chunk then return blocking(core.send, h, chunk) end
       return 1
-    end, step))
+    end, step)
+    if not ok then closeandraise(h, err) end
   end
-  local code, reason, raw = try(blocking(core.receivehead, h))
+  local code, reason, raw = blocking(core.receivehead, h)
+  if not code then closeandraise(h, reason) end
   local headers = receiveheaders(raw)
   local status = "HTTP/1.1 " .. code .. (reason ~= "" and (" " .. reason) or "")
   if not nreqt.source and shouldredirect(nreqt, code, headers) then
@@ -403,7 +412,8 @@ function trequest(reqt, deadline)
       if x == PENDING then return settle(h, x, y) end
       return x, y
     end
-    try(ltn12.pump.all(source, nreqt.sink or ltn12.sink.null(), step))
+    local ok, err = ltn12.pump.all(source, nreqt.sink or ltn12.sink.null(), step)
+    if not ok then closeandraise(h, err) end
   end
   core.close(h)
   return 1, code, headers, status

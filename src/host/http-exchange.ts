@@ -62,7 +62,6 @@ export interface BodyRead {
 const PAUSE_ABOVE = 4 * 1024 * 1024;
 const RESUME_BELOW = 1024 * 1024;
 
-interface Controller { pause(): void; resume(): void; abort(reason: Error): void; rawHeaders?: Buffer[] }
 
 export class HttpExchange {
   private head: ResponseHead | null = null;
@@ -71,7 +70,9 @@ export class HttpExchange {
   private ended = false;
   private failure: string | null = null;
   private wake: (() => void) | null = null;
-  private controller: Controller | null = null;
+  /** undici's handles on the request: abort it, and resume the socket after onData returned false. */
+  private abortRequest: ((reason: Error) => void) | null = null;
+  private resumeSocket: (() => void) | null = null;
   private paused = false;
   // Request body: the VM pushes chunks; undici pulls them through an async iterator.
   private readonly bodyChunks: (Uint8Array | null)[] = [];
@@ -97,29 +98,34 @@ export class HttpExchange {
     if (compressed && !headers.some((h, i) => i % 2 === 0 && h.toLowerCase() === 'accept-encoding')) {
       headers = [...headers, 'Accept-Encoding', ACCEPT_ENCODING];
     }
+    // undici's own (legacy) handler interface: the controller-style one costs a wrapper, a
+    // controller and two header objects per response that luahttp never reads (raw headers only).
     const handler = {
-      onRequestStart: (controller: Controller) => { this.controller = controller; },
-      onResponseStart: (controller: Controller, status: number, _headers: unknown, statusText: string) => {
-        let raw: Uint8Array[] = controller.rawHeaders ?? [];
+      onConnect: (abort: (reason: Error) => void) => { this.abortRequest = abort; },
+      onHeaders: (status: number, rawHeaders: Buffer[], resume: () => void, statusText: string): boolean => {
+        this.resumeSocket = resume;
+        let raw: Uint8Array[] = rawHeaders;
         if (compressed) raw = this.startDecoding(raw);
         this.head = { status, statusText: statusText ?? '', headers: raw };
         if (trace) {
           if (transport.connects === connectsBefore) trace('* Re-using existing connection');
           trace(`< HTTP/1.1 ${status}${statusText ? ` ${statusText}` : ''}`);
-          for (const [i, h] of (controller.rawHeaders ?? []).entries()) if (i % 2 === 0) trace(`< ${h.toString('latin1')}: ${controller.rawHeaders![i + 1]!.toString('latin1')}`);
+          for (let i = 0; i + 1 < rawHeaders.length; i += 2) trace(`< ${rawHeaders[i]!.toString('latin1')}: ${rawHeaders[i + 1]!.toString('latin1')}`);
           trace(`* head after ${Date.now() - started} ms`);
         }
         this.notify();
+        return !this.paused;
       },
-      onResponseData: (controller: Controller, chunk: Buffer) => {
+      onData: (chunk: Buffer): boolean => {
         if (this.makeDecoder) {
           this.decoder ??= this.openDecoder(this.makeDecoder(chunk));
           this.decoder.write(chunk);
-          return;
+        } else {
+          this.take(chunk);
         }
-        this.take(chunk);
+        return !this.paused;
       },
-      onResponseEnd: () => {
+      onComplete: () => {
         trace?.(`* response ended after ${Date.now() - started} ms`);
         if (this.makeDecoder) {
           if (this.decoder) this.decoder.end(); else this.finish();
@@ -127,12 +133,12 @@ export class HttpExchange {
         }
         this.finish();
       },
-      onResponseError: (_c: Controller, err: Error) => { trace?.(`* failed after ${Date.now() - started} ms: ${err.message}`); this.fail(err); },
+      onError: (err: Error) => { trace?.(`* failed after ${Date.now() - started} ms: ${err.message}`); this.fail(err); },
     };
     if (req.deadlineMs != null) {
       this.deadline = setTimeout(() => {
         this.fail({ code: 'UND_ERR_HEADERS_TIMEOUT' });
-        this.controller?.abort(new Error('luahttp: request deadline'));
+        this.abortRequest?.(new Error('luahttp: request deadline'));
       }, Math.max(1, req.deadlineMs));
       this.deadline.unref();
     }
@@ -177,7 +183,7 @@ export class HttpExchange {
     d.on('end', () => this.finish());
     d.on('error', (e: Error) => {
       this.fail(new Error(`content decoding failed (${e.message})`));
-      this.controller?.abort(e);
+      this.abortRequest?.(e);
     });
     return d;
   }
@@ -189,8 +195,7 @@ export class HttpExchange {
     if (this.queued > PAUSE_ABOVE && !this.paused) {
       // The script reads slower than the bytes come: stop reading the socket, and stop inflating
       // (a small compressed body can decode to gigabytes).
-      this.paused = true;
-      this.controller?.pause();
+      this.paused = true; // onData's answer pauses undici's reading
       this.decoder?.pause();
     }
     this.notify();
@@ -200,7 +205,7 @@ export class HttpExchange {
     if (this.paused && this.queued < RESUME_BELOW) {
       this.paused = false;
       this.decoder?.resume();
-      this.controller?.resume();
+      this.resumeSocket?.();
     }
   }
 
@@ -350,7 +355,7 @@ export class HttpExchange {
     this.ring = null;
     if (!this.ended && this.failure === null) {
       this.failure = 'closed';
-      this.controller?.abort(new Error('closed by luahttp'));
+      this.abortRequest?.(new Error('closed by luahttp'));
     }
     this.bodyTaken?.();
     this.bodyPull?.();
