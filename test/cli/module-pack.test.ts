@@ -30,6 +30,16 @@ describe('module pack', () => {
     expect(r).toEqual({ installed: true, fromPack: true, fromFile: false });
   });
 
+  test("the build's V8 code cache is accepted by a fresh process (a cache made under other V8 flags is not)", async () => {
+    const out = await node(`
+      const vm = require('vm'), fs = require('fs');
+      const { PACK_FILE, packCacheFile } = require('./dist/cli/module-pack.js');
+      const s = new vm.Script(fs.readFileSync(PACK_FILE, 'latin1'), { filename: PACK_FILE, cachedData: fs.readFileSync(packCacheFile()),
+        importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
+      console.log(JSON.stringify({ rejected: s.cachedDataRejected }));`);
+    expect(JSON.parse(out)).toEqual({ rejected: false });
+  });
+
   test('LUAHTTP_NO_PACK=1 loads every module from its own file', async () => {
     const r = JSON.parse(await node(WHERE_ARGS_LOADS_FROM, { LUAHTTP_NO_PACK: '1' }));
     expect(r).toEqual({ installed: false, fromPack: false, fromFile: true });
