@@ -4,6 +4,7 @@
 import type zlib from 'node:zlib';
 import type { Dispatcher } from 'undici';
 import { luaSocketError } from './luasocket-errors.js';
+import { checkLlhttpLayout, pieceContinuesChunk } from './llhttp-hooks.js';
 import type { TlsSettings, Transport } from './transport.js';
 import { RING_ENDED, RING_FAILED, type ByteRing } from '../vm/byte-ring.js';
 
@@ -50,8 +51,10 @@ export interface ResponseHead {
 }
 
 export interface BodyRead {
-  /** undici's pieces as received (for chunked bodies: the HTTP chunks). */
+  /** undici's pieces as received (a chunked body's HTTP chunks, cut where socket reads end). */
   pieces?: Uint8Array[];
+  /** Per piece: more bytes of its HTTP chunk come in the next piece (see llhttp-hooks.ts). */
+  continues?: boolean[];
   /** Across threads the pieces travel as one transferable buffer plus their lengths. */
   chunk?: Uint8Array;
   sizes?: number[];
@@ -66,6 +69,8 @@ const RESUME_BELOW = 1024 * 1024;
 export class HttpExchange {
   private head: ResponseHead | null = null;
   private readonly chunks: Buffer[] = [];
+  /** Parallel to chunks: the piece's HTTP chunk goes on in the next piece. */
+  private readonly continued: boolean[] = [];
   private queued = 0;
   private ended = false;
   private failure: string | null = null;
@@ -104,6 +109,7 @@ export class HttpExchange {
       onConnect: (abort: (reason: Error) => void) => { this.abortRequest = abort; },
       onHeaders: (status: number, rawHeaders: Buffer[], resume: () => void, statusText: string): boolean => {
         this.resumeSocket = resume;
+        checkLlhttpLayout(status);
         let raw: Uint8Array[] = rawHeaders;
         if (compressed) raw = this.startDecoding(raw);
         this.head = { status, statusText: statusText ?? '', headers: raw };
@@ -121,7 +127,7 @@ export class HttpExchange {
           this.decoder ??= this.openDecoder(this.makeDecoder(chunk));
           this.decoder.write(chunk);
         } else {
-          this.take(chunk);
+          this.take(chunk, pieceContinuesChunk());
         }
         return !this.paused;
       },
@@ -188,8 +194,9 @@ export class HttpExchange {
     return d;
   }
 
-  private take(chunk: Buffer): void {
+  private take(chunk: Buffer, continues = false): void {
     this.chunks.push(chunk);
+    this.continued.push(continues);
     this.queued += chunk.length;
     if (this.ring) this.pumpRing();
     if (this.queued > PAUSE_ABOVE && !this.paused) {
@@ -283,22 +290,25 @@ export class HttpExchange {
       if (!this.ended && this.failure === null) await new Promise<void>((r) => { setImmediate(r); });
     }
     const parts: Buffer[] = [];
+    const continues: boolean[] = [];
     let n = 0;
     while (this.chunks.length && n + this.chunks[0]!.length <= maxBytes) {
       const c = this.chunks.shift()!;
       parts.push(c);
+      continues.push(this.continued.shift()!);
       n += c.length;
     }
     if (parts.length === 0) {
       const c = this.chunks[0]!;
       parts.push(c.subarray(0, maxBytes));
+      continues.push(true);
       this.chunks[0] = c.subarray(maxBytes);
       n = maxBytes;
     }
     this.queued -= n;
     this.resumeIfDrained();
     const done = this.chunks.length === 0 && (this.ended || this.failure !== null);
-    return { pieces: parts, done: done && this.failure === null, error: undefined };
+    return { pieces: parts, continues, done: done && this.failure === null, error: undefined };
   }
 
   /** Switches the rest of the body to the shared ring; the VM then reads without round trips. */
@@ -314,6 +324,7 @@ export class HttpExchange {
     const ring = this.ring!;
     while (this.chunks.length && ring.writeRecord(this.chunks[0]!)) {
       this.queued -= this.chunks.shift()!.length;
+      this.continued.shift(); // the ring carries no chunk marks: each record is passed on as one string
     }
     this.resumeIfDrained();
     ring.signal();

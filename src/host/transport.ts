@@ -2,10 +2,9 @@
 // pools), with host mapping, TLS policy and proxies applied here, so no module can bypass them.
 import fs from 'node:fs';
 import path from 'node:path';
-import v8 from 'node:v8';
-import { DEFAULT_WASM_TIERING_BUDGET } from '../vm/lua-api.js';
 import type { Dispatcher } from 'undici';
 import { resolveConnectTo, type ConnectToRule } from './connect-to.js';
+import { installLlhttpHooks } from './llhttp-hooks.js';
 import { proxyFor, type ProxySettings } from './proxy-config.js';
 import type { TransportSettings } from '../vm/host-link.js';
 
@@ -101,32 +100,9 @@ function undici(): UndiciParts {
         return require('undici/lib/dispatcher/proxy-agent');
       },
     };
-    raiseTieringBudgetForLlhttp();
+    installLlhttpHooks();
   }
   return undiciParts;
-}
-
-/**
- * llhttp's parser has one 33 KB function; the first response uses up its tiering budget and the
- * TurboFan compile that follows (130–200 ms) delays process exit (ref/startup.md §0.2). The budget is
- * fixed when the module is compiled, so raise it only while undici builds that one large module.
- */
-function raiseTieringBudgetForLlhttp(): void {
-  type ModuleCtor = new (bytes: Uint8Array) => object;
-  const wasm = (globalThis as unknown as { WebAssembly: { Module: ModuleCtor } }).WebAssembly;
-  const Original = wasm.Module;
-  const Patched = function Module(bytes: Uint8Array) {
-    if (bytes.byteLength < 16384) return new Original(bytes);
-    wasm.Module = Original;
-    v8.setFlagsFromString(`--wasm-tiering-budget=${DEFAULT_WASM_TIERING_BUDGET * 100}`);
-    try {
-      return new Original(bytes);
-    } finally {
-      v8.setFlagsFromString(`--wasm-tiering-budget=${DEFAULT_WASM_TIERING_BUDGET}`);
-    }
-  } as unknown as ModuleCtor;
-  Patched.prototype = Original.prototype;
-  wasm.Module = Patched;
 }
 
 /** LuaSec's message when a CA file or directory cannot be loaded (ssl.newcontext fails the same way). */

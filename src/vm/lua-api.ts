@@ -182,13 +182,26 @@ export class LuaApi {
   /** Bytes → Lua string through one reusable heap buffer (a malloc/free per chunk showed in profiles). */
   pushBytes(L: number, u8: Uint8Array): void {
     const m = this.m;
-    if (u8.length > this.stagingSize) {
-      m._free(this.staging);
-      this.stagingSize = Math.max(u8.length, this.stagingSize * 2);
-      this.staging = m._malloc(this.stagingSize);
-    }
+    this.reserveStaging(u8.length);
     m.HEAPU8.set(u8, this.staging);
     m._lua_pushlstring(L, this.staging, u8.length);
+  }
+
+  /** Several byte arrays → one Lua string of their n bytes, each copied once into the staging buffer. */
+  pushByteParts(L: number, parts: Uint8Array[], n: number): void {
+    const m = this.m;
+    this.reserveStaging(n);
+    const heap = m.HEAPU8;
+    let at = this.staging;
+    for (const p of parts) { heap.set(p, at); at += p.length; }
+    m._lua_pushlstring(L, this.staging, n);
+  }
+
+  private reserveStaging(n: number): void {
+    if (n <= this.stagingSize) return;
+    this.m._free(this.staging);
+    this.stagingSize = Math.max(n, this.stagingSize * 2);
+    this.staging = this.m._malloc(this.stagingSize);
   }
 
   pushText(L: number, s: string): void {

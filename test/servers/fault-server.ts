@@ -44,6 +44,18 @@ function response(status: string, headers: string[], body: string | Buffer = '')
   return Buffer.concat([Buffer.from(head, 'latin1'), Buffer.isBuffer(body) ? body : Buffer.from(body, 'latin1')]);
 }
 
+/** Writes the parts PACE_MS apart, then closes (a few parts: bounded by the socket's lifetime). */
+const PACE_MS = 5;
+function paced(sock: net.Socket, parts: Buffer[]): void {
+  const next = (i: number): void => {
+    if (sock.destroyed) return;
+    if (i === parts.length) { sock.end(); return; }
+    sock.write(parts[i]!);
+    setTimeout(() => next(i + 1), PACE_MS).unref();
+  };
+  next(0);
+}
+
 const ROUTES: Record<string, Route> = {
   // Content-Length promises 100 bytes; 10 arrive, then the connection closes → "closed".
   '/truncated': (s) => send(s, response('HTTP/1.1 200 OK', ['Content-Length: 100'], '0123456789')),
@@ -77,6 +89,25 @@ const ROUTES: Record<string, Route> = {
   // The raw request bytes, so scripts can print what went on the wire.
   '/capture': (s, req) => send(s, response('HTTP/1.1 200 OK', ['Content-Type: application/octet-stream', `Content-Length: ${req.raw.length}`], req.raw)),
   '/http09': (s) => send(s, 'garbage, not an HTTP/1.x status line\n'),
+  // A chunked body written in pieces 5 ms apart, so the client reads chunks in parts: a 100,000-byte
+  // chunk in three writes, a chunk whose size line, data and CRLF are separate writes, then two
+  // chunks in one write.
+  '/chunked-split': (s) => {
+    const big = Buffer.alloc(100000, 'x');
+    paced(s, [
+      Buffer.from(`HTTP/1.1 200 OK${CRLF}Transfer-Encoding: chunked${CRLF}${CRLF}186A0${CRLF}`, 'latin1'),
+      big.subarray(0, 30000), big.subarray(30000, 70001), Buffer.concat([big.subarray(70001), Buffer.from(CRLF)]),
+      Buffer.from(`5${CRLF}`), Buffer.from('hello'), Buffer.from(CRLF),
+      Buffer.from(`3${CRLF}abc${CRLF}4${CRLF}defg${CRLF}0${CRLF}${CRLF}`),
+    ]);
+  },
+  // A chunk of 0x100 bytes announced, 50 sent, then the connection closes.
+  '/chunked-truncated': (s) => {
+    paced(s, [
+      Buffer.from(`HTTP/1.1 200 OK${CRLF}Transfer-Encoding: chunked${CRLF}${CRLF}3${CRLF}abc${CRLF}100${CRLF}`, 'latin1'),
+      Buffer.alloc(50, 'y'),
+    ]);
+  },
   '/close-immediately': (s) => s.destroy(),
 };
 

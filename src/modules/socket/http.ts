@@ -49,8 +49,10 @@ interface ClientExchange {
   started: boolean;
   pending: Uint8Array[];
   pendingLen: number;
-  /** Received body pieces not yet handed to Lua (undici's pieces: HTTP chunks for chunked bodies). */
+  /** Received body pieces not yet handed to Lua (undici's: cut where socket reads end). */
   pieces: Uint8Array[];
+  /** Per piece: its HTTP chunk goes on in the next piece (BodyRead.continues). */
+  continues: boolean[];
   /** Which pieces are views into the shared ring (their space is released once consumed). */
   inRing: boolean[];
   buffered: number;
@@ -172,9 +174,10 @@ export function httpCore(api: LuaApi, io: HttpIo): Record<string, LuaCFunction> 
     }
   };
 
-  const addPiece = (ex: ClientExchange, piece: Uint8Array, inRing = false): void => {
+  const addPiece = (ex: ClientExchange, piece: Uint8Array, inRing = false, continues = false): void => {
     if (piece.length === 0) return;
     ex.pieces.push(piece);
+    ex.continues.push(continues);
     ex.inRing.push(inRing);
     ex.buffered += piece.length;
   };
@@ -182,16 +185,27 @@ export function httpCore(api: LuaApi, io: HttpIo): Record<string, LuaCFunction> 
   /** Drops the first piece (fully consumed), returning ring space to the host. */
   const shiftPiece = (ex: ClientExchange): void => {
     ex.pieces.shift();
+    ex.continues.shift();
     if (ex.inRing.shift()) ring.release();
   };
 
   const takeBatch = (ex: ClientExchange, r: BodyRead | undefined): void => {
     if (!r) return;
-    for (const p of r.pieces ?? []) addPiece(ex, p);
+    (r.pieces ?? []).forEach((p, i) => addPiece(ex, p, false, r.continues?.[i]));
     let off = 0;
-    for (const n of r.sizes ?? []) { addPiece(ex, r.chunk!.subarray(off, off + n)); off += n; }
+    (r.sizes ?? []).forEach((n, i) => { addPiece(ex, r.chunk!.subarray(off, off + n), false, r.continues?.[i]); off += n; });
     if (r.error) ex.error = r.error;
     ex.done = r.done;
+  };
+
+  /** Bytes through the first piece that ends its HTTP chunk; 0 while that chunk is incomplete. */
+  const chunkLength = (ex: ClientExchange): number => {
+    let n = 0;
+    for (let i = 0; i < ex.pieces.length; i++) {
+      n += ex.pieces[i]!.length;
+      if (!ex.continues[i]) return n;
+    }
+    return 0;
   };
 
   /** Pushes the next n buffered bytes as one Lua string. */
@@ -201,16 +215,21 @@ export function httpCore(api: LuaApi, io: HttpIo): Record<string, LuaCFunction> 
       api.pushBytes(L, first.subarray(0, n));
       if (first.length === n) shiftPiece(ex); else ex.pieces[0] = first.subarray(n);
     } else {
-      const out = new Uint8Array(n);
-      let off = 0;
-      while (off < n) {
+      // Copied into Lua before any piece is dropped: ring pieces are views into shared memory that
+      // shiftPiece hands back to the host.
+      const parts: Uint8Array[] = [];
+      for (let i = 0, off = 0; off < n; i++) {
+        const p = ex.pieces[i]!;
+        parts.push(p.subarray(0, Math.min(p.length, n - off)));
+        off += p.length;
+      }
+      api.pushByteParts(L, parts, n);
+      for (let off = 0; off < n;) {
         const p = ex.pieces[0]!;
         const k = Math.min(p.length, n - off);
-        out.set(p.subarray(0, k), off);
         off += k;
         if (k === p.length) shiftPiece(ex); else ex.pieces[0] = p.subarray(k);
       }
-      api.pushBytes(L, out);
     }
     ex.buffered -= n;
   };
@@ -261,7 +280,7 @@ export function httpCore(api: LuaApi, io: HttpIo): Record<string, LuaCFunction> 
       if (api.type(L, 8) === LuaType.Table) readExtras(L, 8, req);
       const id = nextId++;
       const yields = api.toBoolean(L, 7) && io.inProcess !== undefined;
-      exchanges.set(id, { req, yields, cont: null, reply: undefined, started: false, pending: [], pendingLen: 0, pieces: [], inRing: [], buffered: 0, done: false, error: null, streaming: false, remaining: null });
+      exchanges.set(id, { req, yields, cont: null, reply: undefined, started: false, pending: [], pendingLen: 0, pieces: [], continues: [], inRing: [], buffered: 0, done: false, error: null, streaming: false, remaining: null });
       api.pushInteger(L, id);
       return 1;
     },
@@ -318,12 +337,19 @@ export function httpCore(api: LuaApi, io: HttpIo): Record<string, LuaCFunction> 
       }
       const step = (Ls: number): number => {
         if (mode === BODY_CHUNKED) {
-          while (ex.buffered === 0) {
+          // One string per HTTP chunk, as LuaSocket's source reads them (receive(size) per chunk).
+          let n: number;
+          while ((n = chunkLength(ex)) === 0) {
             const m = more(Ls, id, ex, step);
             if (typeof m === 'number') return m;
-            if (!m) return finishBody(Ls, id, ex, ex.error);
+            if (m) continue;
+            // The body ended inside a chunk: LuaSocket's receive(size) fails there and the partial
+            // chunk is lost. A clean end (never with llhttp) passes on what there is.
+            if (ex.buffered === 0 || ex.error) return finishBody(Ls, id, ex, ex.error);
+            n = ex.buffered;
+            break;
           }
-          pushTake(Ls, ex, ex.pieces[0]!.length);
+          pushTake(Ls, ex, n);
           return 1;
         }
         let want = BLOCKSIZE;

@@ -1,0 +1,21 @@
+-- A sink gets one string per HTTP chunk, as LuaSocket's chunked source reads them (receive(size)),
+-- however the chunks were split across socket reads; a body that ends inside a chunk loses that
+-- chunk and fails with "closed".
+local http = require("socket.http")
+local function counting()
+  local sizes, ends = {}, 0
+  return function(chunk)
+    if chunk == nil then ends = ends + 1 else sizes[#sizes + 1] = #chunk end
+    return 1
+  end, function() return table.concat(sizes, ","), ends end
+end
+for _, path in ipairs { "/chunked-split", "/chunked-truncated" } do
+  local sink, report = counting()
+  local ok, code = http.request { url = arg[2] .. path, sink = sink }
+  print(path, ok, code)
+  print(report())
+end
+-- 64 KiB chunks from httpbin, which arrive in several socket reads each
+local sink, report = counting()
+print((http.request { url = arg[1] .. "/stream-bytes/300000?chunk_size=65536", sink = sink }))
+print(report())
