@@ -322,9 +322,9 @@ export class HttpExchange {
   /** Moves queued chunks into the ring as space allows; polls while the VM is the slower side. */
   private pumpRing(): void {
     const ring = this.ring!;
-    while (this.chunks.length && ring.writeRecord(this.chunks[0]!)) {
+    while (this.chunks.length && ring.writeRecord(this.chunks[0]!, this.continued[0])) {
       this.queued -= this.chunks.shift()!.length;
-      this.continued.shift(); // the ring carries no chunk marks: each record is passed on as one string
+      this.continued.shift();
     }
     this.resumeIfDrained();
     ring.signal();

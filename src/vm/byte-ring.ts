@@ -11,6 +11,9 @@ const SPACE_SEQ = 4;
 const PRODUCER_WAITING = 5;
 const CONSUMER_WAITING = 6;
 
+/** Record length flag: see writeRecord. */
+const CONTINUES = 0x80000000 | 0;
+
 export const RING_OPEN = 0;
 export const RING_ENDED = 1;
 export const RING_FAILED = 2;
@@ -27,6 +30,8 @@ export function createRing(size = 4 * 1024 * 1024): RingBuffers {
 export class ByteRing {
   readonly header: Int32Array;
   readonly data: Uint8Array;
+  /** Consumer: whether the record claimRecord() returned last has its HTTP chunk continue in the next. */
+  lastContinues = false;
 
   constructor(b: RingBuffers) {
     this.header = b.header;
@@ -46,14 +51,14 @@ export class ByteRing {
 
   /**
    * Producer: appends one record (a 4-byte length, then the bytes) or nothing if it does not fit.
-   * Records keep undici's piece boundaries, which for chunked bodies are the HTTP chunks LuaSocket
-   * hands to the sink one by one.
+   * Records keep undici's piece boundaries; `continues` marks a piece whose HTTP chunk goes on in
+   * the next record (the length's top bit: a record is smaller than the ring).
    */
-  writeRecord(bytes: Uint8Array): boolean {
+  writeRecord(bytes: Uint8Array, continues = false): boolean {
     if (this.free() < bytes.length + 4) return false;
     const w = Atomics.load(this.header, WRITE);
     const len = new Uint8Array(4);
-    new DataView(len.buffer).setUint32(0, bytes.length, true);
+    new DataView(len.buffer).setUint32(0, (bytes.length | (continues ? CONTINUES : 0)) >>> 0, true);
     this.copyIn(len, w);
     this.copyIn(bytes, (w + 4) | 0);
     Atomics.store(this.header, WRITE, (w + 4 + bytes.length) | 0);
@@ -112,7 +117,9 @@ export class ByteRing {
       Atomics.store(this.header, CONSUMER_WAITING, 0);
       if (Atomics.load(this.header, WRITE) === this.claim) return null;
     }
-    const n = new DataView(this.copyOut(this.claim, 4).buffer).getUint32(0, true);
+    const word = new DataView(this.copyOut(this.claim, 4).buffer).getUint32(0, true);
+    const n = word & ~CONTINUES;
+    this.lastContinues = (word & CONTINUES) !== 0;
     const at = ((this.claim + 4) >>> 0) % this.data.length;
     const record = at + n <= this.data.length ? this.data.subarray(at, at + n) : this.copyOut((this.claim + 4) | 0, n);
     this.claim = (this.claim + 4 + n) | 0;

@@ -19,3 +19,9 @@ end
 local sink, report = counting()
 print((http.request { url = arg[1] .. "/stream-bytes/300000?chunk_size=65536", sink = sink }))
 print(report())
+-- The same where the script cannot yield: the body comes through the I/O thread's shared ring.
+string.gsub("x", "x", function()
+  local sink2, report2 = counting()
+  print((http.request { url = arg[1] .. "/stream-bytes/3000000?chunk_size=100000", sink = sink2 }))
+  print(report2())
+end)

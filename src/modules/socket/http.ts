@@ -161,7 +161,7 @@ export function httpCore(api: LuaApi, io: HttpIo): Record<string, LuaCFunction> 
       const record = ring.claimRecord(1000);
       if (record) {
         if (record.length === 0) { ring.release(); continue; }
-        addPiece(ex, record, true);
+        addPiece(ex, record, true, ring.lastContinues);
         return true;
       }
       const state = ring.state();
