@@ -27,15 +27,17 @@ interface ModuleInternals {
 }
 
 export const PACK_ROOT = path.resolve(__dirname, '../..');
-export const PACK_FILE = path.join(PACK_ROOT, 'dist/pack/modules.js');
-export const PACK_MANIFEST = path.join(PACK_ROOT, 'dist/pack/manifest.json');
+export const packFile = (root = PACK_ROOT): string => path.join(root, 'dist/pack/modules.js');
+export const packManifest = (root = PACK_ROOT): string => path.join(root, 'dist/pack/manifest.json');
+export const PACK_FILE = packFile();
+export const PACK_MANIFEST = packManifest();
 /**
  * V8 accepts a code cache only from the same V8 build and flags; one file per Node version. Only the
  * build's training run writes it (through this variable): a cache written by whatever run came first
  * (a --cpu-prof run, a short script) held a fraction of the functions and was still accepted.
  */
 export const SAVE_CACHE_ENV = 'LUAHTTP_PACK_SAVE_CACHE';
-export const packCacheFile = (): string => path.join(PACK_ROOT, `dist/pack/modules.${process.version}-${process.arch}.v8cache`);
+export const packCacheFile = (root = PACK_ROOT): string => path.join(root, `dist/pack/modules.${process.version}-${process.arch}.v8cache`);
 
 function readIfExists(file: string): Buffer | undefined {
   try { return fs.readFileSync(file); } catch { return undefined; }
@@ -65,42 +67,53 @@ function requireFor(module: NodeJS.Module, M: ModuleInternals): NodeJS.Require {
   return req;
 }
 
-/** Serves the packed modules from now on; false (and nothing changed) when there is no current pack. */
-export function installModulePack(): boolean {
+/**
+ * Serves the packed modules from now on; false (and nothing changed) when there is no current pack
+ * under root, or it cannot be read.
+ */
+export function installModulePack(root = PACK_ROOT): boolean {
   if (process.env.LUAHTTP_NO_PACK) return false;
-  const manifestText = readIfExists(PACK_MANIFEST);
+  const manifestText = readIfExists(packManifest(root));
   if (!manifestText) return false;
-  const manifest = JSON.parse(manifestText.toString('utf8')) as PackManifest;
-  if (!packIsCurrent(manifest)) return false;
-  const source = readIfExists(PACK_FILE);
-  if (!source) return false;
-  const cachedData = readIfExists(packCacheFile());
-  const script = new vm.Script(source.toString('latin1'), {
-    filename: PACK_FILE,
-    cachedData,
-    // An import() left in a packed module (wasmoon's is rewritten at build time) still works.
-    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-  } as vm.ScriptOptions);
-  const modules = (script.runInThisContext() as () => Record<string, ModuleFn>)();
+  let manifest: PackManifest;
+  let script: vm.Script;
+  let modules: Record<string, ModuleFn>;
+  try {
+    manifest = JSON.parse(manifestText.toString('utf8')) as PackManifest;
+    if (!packIsCurrent(manifest, root)) return false;
+    const source = readIfExists(packFile(root));
+    if (!source) return false;
+    script = new vm.Script(source.toString('latin1'), {
+      filename: packFile(root),
+      cachedData: readIfExists(packCacheFile(root)),
+      // An import() left in a packed module (wasmoon's is rewritten at build time) still works.
+      importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+    } as vm.ScriptOptions);
+    // Only function definitions run here; a damaged pack fails before anything is installed.
+    modules = (script.runInThisContext() as () => Record<string, ModuleFn>)();
+  } catch {
+    return false;
+  }
   const saveTo = process.env[SAVE_CACHE_ENV];
   if (saveTo) process.once('exit', () => fs.writeFileSync(saveTo, script.createCachedData()));
 
   const M = require('node:module') as unknown as ModuleInternals;
-  const prefix = PACK_ROOT + path.sep;
+  const prefix = root + path.sep;
   const rel = (file: string): string | undefined => (file.startsWith(prefix) ? file.slice(prefix.length) : undefined);
   const resolve = M._resolveFilename;
   M._resolveFilename = function (request, parent, isMain, options) {
     if (parent?.filename && options === undefined) {
       const from = rel(parent.filename);
-      const hit = from === undefined ? undefined : manifest.resolutions[`${from}\0${request}`];
-      if (hit !== undefined) return path.join(PACK_ROOT, hit);
+      const key = `${from}\0${request}`;
+      const hit = from !== undefined && Object.hasOwn(manifest.resolutions, key) ? manifest.resolutions[key] : undefined;
+      if (hit !== undefined) return path.join(root, hit);
     }
     return resolve.call(this, request, parent, isMain, options);
   };
   const loadJs = M._extensions['.js']!;
   M._extensions['.js'] = function (module, filename) {
     const key = rel(filename);
-    const fn = key === undefined ? undefined : modules[key];
+    const fn = key !== undefined && Object.hasOwn(modules, key) ? modules[key] : undefined;
     if (!fn) return loadJs.call(this, module, filename);
     fn.call(module.exports, module.exports, requireFor(module, M), module, filename, path.dirname(filename));
   };

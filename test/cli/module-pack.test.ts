@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { packIsCurrent, type PackManifest } from '../../src/cli/module-pack.js';
+import { installModulePack, packIsCurrent, type PackManifest } from '../../src/cli/module-pack.js';
 import { REPO_ROOT } from '../oracle/lua-runner.js';
 
 function node(code: string, env: Record<string, string> = {}): Promise<string> {
@@ -85,6 +85,14 @@ describe('module pack', () => {
       const m = manifest();
       m.checks[1]!.version = '7.16.0';
       expect(packIsCurrent(m, root)).toBe(false);
+    });
+    test('a current but damaged pack is not installed (no crash, modules load from their files)', () => {
+      fs.mkdirSync(path.join(root, 'dist/pack'), { recursive: true });
+      fs.writeFileSync(path.join(root, 'dist/pack/manifest.json'), JSON.stringify(manifest()));
+      fs.writeFileSync(path.join(root, 'dist/pack/modules.js'), '(function () { return { "dist/x.js": function (');
+      expect(installModulePack(root)).toBe(false);
+      fs.writeFileSync(path.join(root, 'dist/pack/manifest.json'), '{"checks": [');
+      expect(installModulePack(root)).toBe(false);
     });
     test('stale when a dependency is not where the build found it (installed hoisted)', () => {
       const m = manifest();
