@@ -9,8 +9,10 @@ import { installModulePack, packIsCurrent, type PackManifest } from '../../src/c
 import { REPO_ROOT } from '../oracle/lua-runner.js';
 
 function node(code: string, env: Record<string, string> = {}): Promise<string> {
+  // The caller's own LUAHTTP_NO_PACK must not decide what these cases see.
+  const { LUAHTTP_NO_PACK: _ignored, ...base } = process.env;
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['-e', code], { cwd: REPO_ROOT, env: { ...process.env, ...env }, timeout: 30_000 }, (err, stdout, stderr) => {
+    execFile(process.execPath, ['-e', code], { cwd: REPO_ROOT, env: { ...base, ...env }, timeout: 30_000 }, (err, stdout, stderr) => {
       if (err) reject(new Error(`${err.message}\n${stderr}`)); else resolve(stdout);
     });
   });
