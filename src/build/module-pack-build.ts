@@ -118,7 +118,10 @@ async function main(): Promise<void> {
   }
 }
 
+// The pack only makes start-up faster: if it cannot be built (no loopback networking in a build
+// sandbox, say), the install goes on without it and luahttp loads its modules from their files. CI
+// notices: test/cli/module-pack.test.ts expects a pack after the build.
 main().catch((e: unknown) => {
-  process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
-  process.exit(1);
+  fs.rmSync(path.dirname(PACK_FILE), { recursive: true, force: true });
+  process.stderr.write(`module pack not built (luahttp works without it, starting slower): ${e instanceof Error ? e.message : String(e)}\n`);
 });
