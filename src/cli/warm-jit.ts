@@ -1,7 +1,7 @@
 import v8 from 'node:v8';
 
 /**
- * V8 optimises a function once it has run ~132 KB of bytecode. A request passes through a few hundred
+ * V8 optimises a function once it has run ~66 KB of bytecode. A request passes through a few hundred
  * small JS functions (driver, cores, undici), each run once per request, so a loop of GETs ran
  * unoptimised for its first thousands of requests (400 µs each, falling to 180 after ~3,000). A small
  * budget from the start made one GET 17 % slower (compiles of code that runs once), so it is lowered at
