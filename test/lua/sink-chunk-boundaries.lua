@@ -2,13 +2,7 @@
 -- however the chunks were split across socket reads; a body that ends inside a chunk loses that
 -- chunk and fails with "closed".
 local http = require("socket.http")
-local function counting()
-  local sizes, ends = {}, 0
-  return function(chunk)
-    if chunk == nil then ends = ends + 1 else sizes[#sizes + 1] = #chunk end
-    return 1
-  end, function() return table.concat(sizes, ","), ends end
-end
+local counting = dofile("test/lua/support/counting-sink.lua")
 for _, path in ipairs { "/chunked-split", "/chunked-truncated" } do
   local sink, report = counting()
   local ok, code = http.request { url = arg[2] .. path, sink = sink }

@@ -2,13 +2,7 @@
 -- pieces and a chunked body one HTTP chunk at a time; then a final nil.
 local http = require("socket.http")
 local ltn12 = require("ltn12")
-local function counting()
-  local sizes, ends = {}, 0
-  return function(chunk)
-    if chunk == nil then ends = ends + 1 else sizes[#sizes + 1] = #chunk end
-    return 1
-  end, function() return table.concat(sizes, ","), ends end
-end
+local counting = dofile("test/lua/support/counting-sink.lua")
 local sink, report = counting()
 print((http.request{ url = arg[1] .. "/bytes/5000?seed=2", sink = sink }))
 print(report())
