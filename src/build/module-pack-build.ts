@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { PACK_FILE, PACK_MANIFEST, PACK_ROOT, SAVE_CACHE_ENV, packCacheFile, type PackManifest } from '../cli/module-pack.js';
+import { PACK_FILE, PACK_MANIFEST, PACK_ROOT, SAVE_CACHE_ENV, compilePack, packCacheFile, type PackManifest } from '../cli/module-pack.js';
 import type { PackRecord } from './pack-recorder.js';
 
 const CLI = path.join(PACK_ROOT, 'bin/luahttp.js');
@@ -30,13 +30,8 @@ print(1, code, #body)
 
 /** Whether a fresh process (default V8 flags) accepts the cache, as the CLI will load it. */
 function cacheAccepted(): boolean {
-  const vm = require('node:vm') as typeof import('node:vm');
-  const script = new vm.Script(fs.readFileSync(PACK_FILE, 'latin1'), {
-    filename: PACK_FILE,
-    cachedData: fs.readFileSync(packCacheFile()),
-    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-  } as import('node:vm').ScriptOptions);
-  return !script.cachedDataRejected;
+  const script = compilePack();
+  return script !== null && !script.cachedDataRejected;
 }
 
 /**

@@ -68,6 +68,21 @@ function requireFor(module: NodeJS.Module, M: ModuleInternals): NodeJS.Require {
 }
 
 /**
+ * The pack compiled with its code cache, as the CLI loads it (null: no pack). Also how the build and
+ * the tests ask whether V8 accepts the cache (`cachedDataRejected`).
+ */
+export function compilePack(root = PACK_ROOT): vm.Script | null {
+  const source = readIfExists(packFile(root));
+  if (!source) return null;
+  return new vm.Script(source.toString('latin1'), {
+    filename: packFile(root),
+    cachedData: readIfExists(packCacheFile(root)),
+    // An import() left in a packed module (wasmoon's is rewritten at build time) still works.
+    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  } as vm.ScriptOptions);
+}
+
+/**
  * Serves the packed modules from now on; false (and nothing changed) when there is no current pack
  * under root, or it cannot be read.
  */
@@ -81,14 +96,9 @@ export function installModulePack(root = PACK_ROOT): boolean {
   try {
     manifest = JSON.parse(manifestText.toString('utf8')) as PackManifest;
     if (!packIsCurrent(manifest, root)) return false;
-    const source = readIfExists(packFile(root));
-    if (!source) return false;
-    script = new vm.Script(source.toString('latin1'), {
-      filename: packFile(root),
-      cachedData: readIfExists(packCacheFile(root)),
-      // An import() left in a packed module (wasmoon's is rewritten at build time) still works.
-      importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-    } as vm.ScriptOptions);
+    const compiled = compilePack(root);
+    if (!compiled) return false;
+    script = compiled;
     // Only function definitions run here; a damaged pack fails before anything is installed.
     modules = (script.runInThisContext() as () => Record<string, ModuleFn>)();
   } catch {
