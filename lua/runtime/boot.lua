@@ -5,7 +5,7 @@ local sys, config = ...
 local type, select, error, load, tostring = type, select, error, load, tostring
 local concat, sformat = table.concat, string.format
 
--- From the build's bytecode when fresh (src/vm/lua-chunks.ts), named "@" .. config.luaroot .. "/" .. name
+-- lua/<name>, from the build's bytecode when fresh (src/vm/lua-chunks.ts); named "@<lua root>/<name>"
 -- either way.
 local function runtimefile(name)
   return (assert(sys.ourchunk(name)))

@@ -65,7 +65,6 @@ export interface BodyRead {
 const PAUSE_ABOVE = 4 * 1024 * 1024;
 const RESUME_BELOW = 1024 * 1024;
 
-
 export class HttpExchange {
   private head: ResponseHead | null = null;
   private readonly chunks: Buffer[] = [];

@@ -73,11 +73,9 @@ export class LuaVm {
     };
     this.loadRuntimeFile('runtime/boot.lua');
     api.pushFunctionTable(L, sys);
-    api.m._lua_createtable(L, 0, 5);
+    api.m._lua_createtable(L, 0, 4);
     api.pushText(L, LUAHTTP_VERSION);
     api.setField(L, -2, 'version');
-    api.pushText(L, LUA_ROOT);
-    api.setField(L, -2, 'luaroot');
     api.pushText(L, DEFAULT_LUA_PATH);
     api.setField(L, -2, 'defaultpath');
     api.pushText(L, DEFAULT_LUA_CPATH);
