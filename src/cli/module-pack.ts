@@ -20,7 +20,8 @@ export interface PackManifest {
 
 export type ModuleFn = (exports: unknown, require: NodeJS.Require, module: NodeJS.Module, filename: string, dirname: string) => void;
 
-interface ModuleInternals {
+/** The parts of node:module's Module the pack hooks (the recorder in src/build/ hooks the same). */
+export interface ModuleInternals {
   _resolveFilename(request: string, parent: NodeJS.Module | null | undefined, isMain?: boolean, options?: unknown): string;
   _extensions: Record<string, (module: NodeJS.Module, filename: string) => void>;
   _cache: Record<string, NodeJS.Module>;
@@ -41,6 +42,15 @@ export const packCacheFile = (root = PACK_ROOT): string => path.join(root, `dist
 
 function readIfExists(file: string): Buffer | undefined {
   try { return fs.readFileSync(file); } catch { return undefined; }
+}
+
+/** The manifest's key for how `request`, required from the package file `from`, resolves. */
+export const resolutionKey = (from: string, request: string): string => `${from}\0${request}`;
+
+/** A file's path relative to the package root, or undefined outside it (other packages, Node's own). */
+export function relativeTo(root: string): (file: string) => string | undefined {
+  const prefix = root + path.sep;
+  return (file) => (file.startsWith(prefix) ? file.slice(prefix.length) : undefined);
 }
 
 /** Whether the files the pack was built from are still the ones installed under root. */
@@ -108,14 +118,13 @@ export function installModulePack(root = PACK_ROOT): boolean {
   if (saveTo) process.once('exit', () => fs.writeFileSync(saveTo, script.createCachedData()));
 
   const M = require('node:module') as unknown as ModuleInternals;
-  const prefix = root + path.sep;
-  const rel = (file: string): string | undefined => (file.startsWith(prefix) ? file.slice(prefix.length) : undefined);
+  const rel = relativeTo(root);
   const resolve = M._resolveFilename;
   M._resolveFilename = function (request, parent, isMain, options) {
     if (parent?.filename && options === undefined) {
       const from = rel(parent.filename);
-      const key = `${from}\0${request}`;
-      const hit = from !== undefined && Object.hasOwn(manifest.resolutions, key) ? manifest.resolutions[key] : undefined;
+      const key = from === undefined ? undefined : resolutionKey(from, request);
+      const hit = key !== undefined && Object.hasOwn(manifest.resolutions, key) ? manifest.resolutions[key] : undefined;
       if (hit !== undefined) return path.join(root, hit);
     }
     return resolve.call(this, request, parent, isMain, options);
