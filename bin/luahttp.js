@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // CommonJS on purpose: Node 20 loads a CommonJS graph ~6 ms faster than the same modules as ESM.
-require('../dist/cli/module-pack.js').installModulePack();
+require('../dist/startup/module-pack.js').installModulePack();
 const { main } = require('../dist/cli/main.js');
 
 main(process.argv.slice(2)).catch((e) => {

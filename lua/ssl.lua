@@ -1,6 +1,6 @@
 -- LuaSec 1.2.0's `ssl` module over luahttp's TLS: ssl.newcontext, ssl.wrap, ssl.loadcertificate and
--- ssl.config, with wrapped connections and certificate objects as LuaSec's (src/modules/ssl/). Node
--- does the TLS (src/host/tls-upgrade.ts). Deliberate differences (README, Porting): a client context
+-- ssl.config, with wrapped connections and certificate objects as LuaSec's (src/cores/ssl/). Node
+-- does the TLS (src/io/tls-upgrade.ts). Deliberate differences (README, Porting): a client context
 -- verifies the peer and its host name unless it says verify = "none"; a failed handshake stays failed.
 local core = require("luahttp.core.ssl")
 -- Forget the core's module name, so argument errors name `ssl.loadcertificate`, as with LuaSec.

@@ -247,7 +247,7 @@ local function verifyflag(v)
   return nil
 end
 
--- What luahttp's transport needs beyond LuaSocket's arguments (src/modules/socket/http.ts, request()).
+-- What luahttp's transport needs beyond LuaSocket's arguments (src/cores/http-core.ts, request()).
 local function extras(nreqt, deadline)
   local proxy = scriptproxy(nreqt)
   local tls = istls(nreqt)

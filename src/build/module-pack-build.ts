@@ -1,4 +1,4 @@
-// `npm run build`, after tsc: writes dist/pack/ (see src/cli/module-pack.ts). A training run of the
+// `npm run build`, after tsc: writes dist/pack/ (see src/startup/module-pack.ts). A training run of the
 // CLI against a loopback server records the modules a GET script loads; they are joined into one
 // script, and a second run with the pack in place leaves the V8 code cache behind.
 import { execFile } from 'node:child_process';
@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { PACK_FILE, PACK_MANIFEST, PACK_ROOT, SAVE_CACHE_ENV, compilePack, packCacheFile, type PackManifest } from '../cli/module-pack.js';
+import { PACK_FILE, PACK_MANIFEST, PACK_ROOT, SAVE_CACHE_ENV, compilePack, packCacheFile, type PackManifest } from '../startup/module-pack.js';
 import type { PackRecord } from './pack-recorder.js';
 
 const CLI = path.join(PACK_ROOT, 'bin/luahttp.js');
@@ -100,7 +100,7 @@ async function main(): Promise<void> {
     fs.writeFileSync(PACK_MANIFEST, JSON.stringify(manifestFor(record)));
     // The cache holds what one GET compiled (~520 KB): one GET 5 % faster than a cache that stops
     // before the request, print("hi") 1.5 % slower (paired runs). One request only: the CLI changes a
-    // V8 flag at the second (src/cli/warm-jit.ts), and V8 rejects a cache made under other flags.
+    // V8 flag at the second (src/startup/warm-jit.ts), and V8 rejects a cache made under other flags.
     fs.writeFileSync(script, CACHE_SCRIPT);
     await train(url, script, { [SAVE_CACHE_ENV]: packCacheFile() });
     if (!cacheAccepted()) throw new Error('module pack: V8 rejects the code cache the training run wrote');
@@ -115,7 +115,7 @@ async function main(): Promise<void> {
 
 // The pack only makes start-up faster: if it cannot be built (no loopback networking in a build
 // sandbox, say), the install goes on without it and luahttp loads its modules from their files. CI
-// notices: test/cli/module-pack.test.ts expects a pack after the build.
+// notices: test/startup/module-pack.test.ts expects a pack after the build.
 main().catch((e: unknown) => {
   fs.rmSync(path.dirname(PACK_FILE), { recursive: true, force: true });
   process.stderr.write(`module pack not built (luahttp works without it, starting slower): ${e instanceof Error ? e.message : String(e)}\n`);

@@ -1,7 +1,7 @@
 // Preloaded (`node -r`) into the module pack's training run: records which package files the run
 // loads and how each require inside the package resolved, for src/build/module-pack-build.ts.
 import fs from 'node:fs';
-import { PACK_ROOT, relativeTo, resolutionKey, type ModuleInternals } from '../cli/module-pack.js';
+import { PACK_ROOT, relativeTo, resolutionKey, type ModuleInternals } from '../startup/module-pack.js';
 
 export interface PackRecord {
   files: string[];

@@ -1,6 +1,6 @@
 // Command-line parsing with lua.c's rules (options stop at the script name, `--` and `-`), plus
 // luahttp's own long options, which may appear anywhere before the script.
-import { parseConnectTo } from '../host/connect-to.js';
+import { parseConnectTo } from '../io/connect-to.js';
 
 export interface CliOptions {
   /** argv[0] is the program name; the rest as given. */

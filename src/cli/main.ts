@@ -2,11 +2,11 @@
 // started only when the script needs the network (ref/startup.md: 80 vs 129 ms for print("hi")).
 import fs from 'node:fs';
 import { parseArgs, usage, UsageError, type CliOptions } from './args.js';
-import { HostLink, type TransportSettings } from '../vm/host-link.js';
-import type { InProcessHost } from '../host/in-process-host.js';
+import { IoLink, type TransportSettings } from '../runtime/io-link.js';
+import type { InProcessHost } from '../io/in-process-io.js';
 import type { LuaVm } from '../vm/lua-vm.js';
 import { LUAHTTP_VERSION } from '../version.js';
-import { busyNetworkCounter } from './warm-jit.js';
+import { busyNetworkCounter } from '../startup/warm-jit.js';
 
 const PROGNAME = 'luahttp';
 
@@ -18,12 +18,12 @@ function writeStderr(s: string): void {
  * The in-process I/O host: network waits of the script yield to this thread's event loop. The host
  * thread stays for what cannot yield (and runs --httpbin, which must answer while this thread blocks).
  */
-async function inProcessHostFor(o: CliOptions, host: HostLink): Promise<InProcessHost> {
-  const { inProcessHost } = await import('../host/in-process-host.js');
-  const { parseConnectTo } = await import('../host/connect-to.js');
+async function inProcessHostFor(o: CliOptions, host: IoLink): Promise<InProcessHost> {
+  const { inProcessHost } = await import('../io/in-process-io.js');
+  const { parseConnectTo } = await import('../io/connect-to.js');
   const rules = o.connectTo.map(parseConnectTo);
   if (o.httpbin) {
-    const { httpbinRules } = await import('../host/httpbin-mapping.js');
+    const { httpbinRules } = await import('../io/httpbin-mapping.js');
     const { httpbinPort } = host.rpc().call<{ httpbinPort: number }>({ op: 'host.info' });
     rules.push(...httpbinRules(httpbinPort));
   }
@@ -71,7 +71,7 @@ export async function main(args: string[]): Promise<void> {
     fs.writeSync(1, usage(PROGNAME));
     process.exit(0);
   }
-  const host = new HostLink({ connectTo: o.connectTo, httpbin: o.httpbin, transport: transportSettings(o) });
+  const host = new IoLink({ connectTo: o.connectTo, httpbin: o.httpbin, transport: transportSettings(o) });
   // The host thread is needed up front only for --httpbin (its server runs there); otherwise it
   // starts on the first wait that cannot yield.
   if (o.httpbin) host.start();

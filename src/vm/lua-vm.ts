@@ -6,8 +6,8 @@ import { LuaChunks } from './lua-chunks.js';
 import { FileTable } from './stdlib/file-table.js';
 import { isSystemError, systemError } from './stdlib/os-errors.js';
 import { systemPrimitives } from './stdlib/system-primitives.js';
-import type { SyncRpcClient } from './sync-rpc.js';
-import type { ByteRing } from './byte-ring.js';
+import type { SyncRpcClient } from '../channel/sync-rpc.js';
+import type { ByteRing } from '../channel/byte-ring.js';
 import { LUAHTTP_VERSION } from '../version.js';
 // (the cores' modules are required when a script first requires them: see coreLoader)
 
@@ -101,15 +101,15 @@ export class LuaVm {
       }
       let fns: Record<string, LuaCFunction>;
       if (name === 'socket') {
-        const { socketCore } = require('../modules/socket.js') as typeof import('../modules/socket.js');
+        const { socketCore } = require('../cores/socket.js') as typeof import('../cores/socket.js');
         fns = socketCore(api, { rpc: options.rpc });
       } else if (name === 'ssl') {
         if (!refs.has('socket')) { build(Ls, 'socket'); api.m._lua_settop(Ls, -2); }
-        const { tcpObjectsOf } = require('../modules/socket.js') as typeof import('../modules/socket.js');
-        const { SslCore } = require('../modules/ssl/ssl-core.js') as typeof import('../modules/ssl/ssl-core.js');
+        const { tcpObjectsOf } = require('../cores/socket.js') as typeof import('../cores/socket.js');
+        const { SslCore } = require('../cores/ssl/ssl-core.js') as typeof import('../cores/ssl/ssl-core.js');
         fns = new SslCore(api, tcpObjectsOf(api)!).coreFunctions();
       } else if (name === 'http') {
-        const { httpCore } = require('../modules/socket/http.js') as typeof import('../modules/socket/http.js');
+        const { httpCore } = require('../cores/http-core.js') as typeof import('../cores/http-core.js');
         fns = httpCore(api, {
           rpc: options.rpc,
           ring: options.ring,

@@ -10,7 +10,7 @@ import { LuaChunks, LUA_BYTECODE_FILE } from '../../src/vm/lua-chunks.js';
 import { buildLuaBytecode } from '../../src/vm/lua-bytecode-build.js';
 import { replaceDumpSource } from '../../src/vm/lua-dump-source.js';
 import { LuaVm, LUA_ROOT } from '../../src/vm/lua-vm.js';
-import { ByteRing, createRing } from '../../src/vm/byte-ring.js';
+import { ByteRing, createRing } from '../../src/channel/byte-ring.js';
 
 const THROWER = `local M = {}
 local function inner(x)

@@ -1,4 +1,4 @@
--- Fixture for test/host/streaming-memory.test.ts: streams arg[2] bytes from arg[1] into /dev/null
+-- Fixture for test/io/streaming-memory.test.ts: streams arg[2] bytes from arg[1] into /dev/null
 -- through ltn12.sink.file and prints VmRSS (kB) before and after, plus the byte count.
 -- arg[3] == "gzip-in-gsub": the body comes gzip-encoded (decoded by compressed = true) and the request
 -- is made inside a string.gsub callback, where luahttp blocks on its I/O host thread instead of

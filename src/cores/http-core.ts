@@ -1,0 +1,397 @@
+// The JS core under lua/socket/http.lua: one HTTP exchange as blocking steps (send body, receive
+// head, receive body), each at most one round trip to an I/O host. Request bodies are batched,
+// response bodies arrive in batches and are handed to Lua in LuaSocket-sized chunks.
+//
+// Two ways to wait (chosen per exchange, see HttpIo): where the script can yield, the step starts the
+// operation on an in-process host and returns PENDING; lua/socket/http.lua yields to the driver and
+// calls continue(h) when it is done. Where it cannot (gsub callbacks, require loaders, …) the step is a
+// blocking RPC to the I/O host thread.
+import type { LuaApi, LuaCFunction } from '../vm/lua-api.js';
+import { LuaType } from '../vm/lua-api.js';
+import { HostDiedError, type SyncRpcClient } from '../channel/sync-rpc.js';
+import { RING_ENDED, RING_OPEN, type ByteRing } from '../channel/byte-ring.js';
+import type { HeadAndBody } from '../io/ops/http-ops.js';
+import type { BodyRead } from '../io/http-exchange.js';
+import type { ExchangeRequest } from '../io/http-exchange.js';
+import { EAI_NONAME, EAI_SERVICE, resolvableHost, resolveService } from './socket/services.js';
+
+/** ltn12.BLOCKSIZE: LuaSocket's socket sources hand the sink chunks of this size. */
+const BLOCKSIZE = 2048;
+/** Body framing, as LuaSocket's socket.source modes (lua/socket/http.lua passes the number). */
+const BODY_LENGTH = 1;
+/** 2 = until-closed: the default branch of receive(). */
+const BODY_CHUNKED = 3;
+/** Request body bytes gathered before a round trip. */
+const SEND_BATCH = 64 * 1024;
+
+/** A step's remainder, run with the operation's reply (now or after the script's wait). */
+type Continuation = (L: number, reply: any) => number; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export interface HttpIo {
+  /** The I/O host thread, reached by blocking RPC. */
+  rpc: () => SyncRpcClient;
+  /** Shared memory the host thread streams large bodies into. */
+  ring: ByteRing;
+  /** The in-process host, for scripts that wait by yielding (absent: always block). */
+  inProcess?: (msg: { op: string } & Record<string, unknown>) => Promise<unknown>;
+  /** Tells the driver which operation the script now waits for. */
+  waitFor?: (p: Promise<void>) => void;
+  /** Pushes the PENDING marker lua/socket/http.lua recognises. */
+  pushPending?: (L: number) => void;
+}
+
+interface ClientExchange {
+  req: ExchangeRequest;
+  /** In-process host, waited for by yielding (else: blocking RPC to the host thread). */
+  yields: boolean;
+  cont: Continuation | null;
+  reply: unknown;
+  started: boolean;
+  pending: Uint8Array[];
+  pendingLen: number;
+  /** Received body pieces not yet handed to Lua (undici's: cut where socket reads end). */
+  pieces: Uint8Array[];
+  /** Per piece: its HTTP chunk goes on in the next piece (BodyRead.continues). */
+  continues: boolean[];
+  /** Which pieces are views into the shared ring (their space is released once consumed). */
+  inRing: boolean[];
+  buffered: number;
+  /** The host has delivered the whole body (pieces may still hold some of it). */
+  done: boolean;
+  error: string | null;
+  /** The rest of the body streams through the shared ring (large bodies). */
+  streaming: boolean;
+  /** Body bytes left under Content-Length framing (LuaSocket's "by-length" source). */
+  remaining: number | null;
+}
+
+
+/**
+ * undici owns connection management and body framing and throws on these headers; LuaSocket sends
+ * them verbatim. Framing stays the same (undici chunks a body without Content-Length), and a script's
+ * `Connection: close` is kept; the rest is dropped (README "Porting").
+ */
+function undiciHeaders(flat: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const name = flat[i]!.toLowerCase();
+    let value = flat[i + 1]!;
+    if (name === 'transfer-encoding' || name === 'keep-alive' || name === 'upgrade' || name === 'expect') continue;
+    if (name === 'connection') {
+      if (!/\bclose\b/i.test(value)) continue;
+      value = 'close';
+    }
+    out.push(flat[i]!, value);
+  }
+  return out;
+}
+
+export function httpCore(api: LuaApi, io: HttpIo): Record<string, LuaCFunction> {
+  const { rpc, ring } = io;
+
+  /** The luahttp/LuaSec extras of a request (see request()). */
+  const readExtras = (L: number, idx: number, req: ExchangeRequest): void => {
+    const field = (name: string): LuaType => api.getField(L, idx, name);
+    const pop = (): void => api.m._lua_settop(L, -2);
+    if (field('verify') === LuaType.Boolean) (req.tls ??= {}).verify = api.toBoolean(L, -1);
+    pop();
+    if (field('cafile') === LuaType.String) (req.tls ??= {}).cafile = api.toText(L, -1)!;
+    pop();
+    if (field('capath') === LuaType.String) (req.tls ??= {}).capath = api.toText(L, -1)!;
+    pop();
+    for (const name of ['certificate', 'key', 'password'] as const) {
+      if (field(name) === LuaType.String) (req.tls ??= {})[name] = api.toText(L, -1)!;
+      pop();
+    }
+    const proxyType = field('proxy');
+    if (proxyType === LuaType.String) req.proxy = api.toText(L, -1)!;
+    else if (proxyType === LuaType.Boolean && !api.toBoolean(L, -1)) req.proxy = null;
+    pop();
+    if (field('deadline') === LuaType.Number) req.deadlineMs = api.toNumber(L, -1) * 1000;
+    pop();
+    if (field('compressed') === LuaType.Boolean) req.compressed = api.toBoolean(L, -1);
+    pop();
+  };
+  const exchanges = new Map<number, ClientExchange>();
+  let nextId = 1;
+
+  /** Runs one host operation for the exchange, then `cont` with its reply. */
+  const blockOn = (L: number, ex: ClientExchange, msg: { op: string } & Record<string, unknown>, transfer: ArrayBuffer[], cont: Continuation): number => {
+    if (!ex.yields) return cont(L, rpc().call(msg, transfer));
+    ex.cont = cont;
+    io.waitFor!(io.inProcess!(msg).then((r) => { ex.reply = r; }, (e: unknown) => { ex.reply = { error: String(e), done: true }; }));
+    io.pushPending!(L);
+    return 1;
+  };
+  const fail = (L: number, msg: string): number => {
+    api.pushNil(L);
+    api.pushText(L, msg);
+    return 2;
+  };
+
+  /** Sends the gathered body chunks (each stays one HTTP chunk, as LuaSocket sends them). */
+  const flush = (L: number, id: number, ex: ClientExchange, end: boolean, cont: Continuation): number => {
+    const chunks = ex.pending;
+    ex.pending = [];
+    ex.pendingLen = 0;
+    const write = (Lw: number): number => blockOn(Lw, ex, { op: 'http.write', id, chunks, end }, chunks.map((c) => c.buffer as ArrayBuffer), cont);
+    if (ex.started) return write(L);
+    ex.started = true;
+    if (!ex.req.hasBody) return blockOn(L, ex, { op: 'http.start', id, req: ex.req }, [], cont);
+    return blockOn(L, ex, { op: 'http.start', id, req: ex.req }, [], (Ls, r: { error?: string }) => (r.error ? cont(Ls, r) : write(Ls)));
+  };
+
+  /** More body: true = got some, false = no more (done or failed), a number = waiting (Lua results). */
+  const more = (L: number, id: number, ex: ClientExchange, again: (L: number) => number): boolean | number => {
+    if (ex.error || ex.done) return false;
+    if (!ex.yields) return fill(id, ex);
+    return blockOn(L, ex, { op: 'http.read', id }, [], (Lr, r: BodyRead) => { takeBatch(ex, r); return again(Lr); });
+  };
+
+  /** Adds the next received piece(s); false when nothing more will come (done or error). */
+  const fill = (id: number, ex: ClientExchange): boolean => {
+    for (;;) {
+      if (ex.error || ex.done) return false;
+      if (!ex.streaming) {
+        // The first batch did not hold the whole body: stream the rest through shared memory.
+        const r = rpc().call<{ error?: string }>({ op: 'http.stream', id });
+        if (r.error) { ex.error = r.error; return false; }
+        ex.streaming = true;
+      }
+      const record = ring.claimRecord(1000);
+      if (record) {
+        if (record.length === 0) { ring.release(); continue; }
+        addPiece(ex, record, true, ring.lastContinues);
+        return true;
+      }
+      const state = ring.state();
+      if (state === RING_ENDED) { ex.done = true; return false; }
+      if (state !== RING_OPEN) {
+        ex.error = rpc().call<{ error?: string }>({ op: 'http.error', id }).error ?? 'closed';
+        return false;
+      }
+      if (rpc().hostDied()) throw new HostDiedError('luahttp I/O host stopped unexpectedly');
+    }
+  };
+
+  const addPiece = (ex: ClientExchange, piece: Uint8Array, inRing = false, continues = false): void => {
+    if (piece.length === 0) return;
+    ex.pieces.push(piece);
+    ex.continues.push(continues);
+    ex.inRing.push(inRing);
+    ex.buffered += piece.length;
+  };
+
+  /** Drops the first piece (fully consumed), returning ring space to the host. */
+  const shiftPiece = (ex: ClientExchange): void => {
+    ex.pieces.shift();
+    ex.continues.shift();
+    if (ex.inRing.shift()) ring.release();
+  };
+
+  const takeBatch = (ex: ClientExchange, r: BodyRead | undefined): void => {
+    if (!r) return;
+    (r.pieces ?? []).forEach((p, i) => addPiece(ex, p, false, r.continues?.[i]));
+    let off = 0;
+    (r.sizes ?? []).forEach((n, i) => { addPiece(ex, r.chunk!.subarray(off, off + n), false, r.continues?.[i]); off += n; });
+    if (r.error) ex.error = r.error;
+    ex.done = r.done;
+  };
+
+  /** Bytes through the first piece that ends its HTTP chunk; 0 while that chunk is incomplete. */
+  const chunkLength = (ex: ClientExchange): number => {
+    let n = 0;
+    for (let i = 0; i < ex.pieces.length; i++) {
+      n += ex.pieces[i]!.length;
+      if (!ex.continues[i]) return n;
+    }
+    return 0;
+  };
+
+  /** Pushes the next n buffered bytes as one Lua string. */
+  const pushTake = (L: number, ex: ClientExchange, n: number): void => {
+    const first = ex.pieces[0]!;
+    if (first.length >= n) {
+      api.pushBytes(L, first.subarray(0, n));
+      if (first.length === n) shiftPiece(ex); else ex.pieces[0] = first.subarray(n);
+    } else {
+      // Copied into Lua before any piece is dropped: ring pieces are views into shared memory that
+      // shiftPiece hands back to the host.
+      const parts: Uint8Array[] = [];
+      for (let i = 0, off = 0; off < n; i++) {
+        const p = ex.pieces[i]!;
+        parts.push(p.subarray(0, Math.min(p.length, n - off)));
+        off += p.length;
+      }
+      api.pushByteParts(L, parts, n);
+      for (let off = 0; off < n;) {
+        const p = ex.pieces[0]!;
+        const k = Math.min(p.length, n - off);
+        off += k;
+        if (k === p.length) shiftPiece(ex); else ex.pieces[0] = p.subarray(k);
+      }
+    }
+    ex.buffered -= n;
+  };
+
+  const finishBody = (L: number, id: number, ex: ClientExchange, err: string | null): number => {
+    exchanges.delete(id);
+    if (err) return fail(L, err);
+    api.pushNil(L);
+    return 1;
+  };
+
+  return {
+    /**
+     * dialport(host, port) → port | nil, err. LuaSocket's connect hands both to getaddrinfo as
+     * strings, the service first: "http", "+80", " 80" and "70000" (→ 4464) are ports, "abc" and
+     * "-1" fail with EAI_SERVICE, "a%62c" or "h:1" as a host with EAI_NONAME, where undici would
+     * parse or refuse them as URL syntax ("Invalid URL").
+     */
+    dialport(L) {
+      const service = resolveService(api.toText(L, 2) ?? '', 'tcp');
+      if ('error' in service) return fail(L, EAI_SERVICE);
+      if (!resolvableHost(api.toText(L, 1) ?? '')) return fail(L, EAI_NONAME);
+      api.pushInteger(L, service.port);
+      return 1;
+    },
+    /**
+     * request(origin, method, target, {name, value, …}, hasbody, timeout, canyield [, extras]) → handle
+     * (no I/O yet). extras (http.lua builds it): verify (boolean), cafile, capath, certificate, key, password, proxy (string: tunnel
+     * through it; false: none, the script's proxy is already addressed), deadline (seconds), compressed.
+     */
+    request(L) {
+      const headers: string[] = [];
+      const n = api.m._lua_rawlen(L, 4);
+      for (let i = 1; i <= n; i++) {
+        api.m._lua_rawgeti(L, 4, BigInt(i));
+        headers.push(api.toLatin1(L, -1) ?? '');
+        api.m._lua_settop(L, -2);
+      }
+      const timeout = api.type(L, 6) === LuaType.Number ? api.toNumber(L, 6) : -1;
+      const req: ExchangeRequest = {
+        origin: api.toText(L, 1)!,
+        method: api.toLatin1(L, 2) ?? 'GET',
+        path: api.toLatin1(L, 3) ?? '/',
+        headers: undiciHeaders(headers),
+        hasBody: api.toBoolean(L, 5),
+        timeoutMs: timeout < 0 ? null : timeout * 1000,
+      };
+      if (api.type(L, 8) === LuaType.Table) readExtras(L, 8, req);
+      const id = nextId++;
+      const yields = api.toBoolean(L, 7) && io.inProcess !== undefined;
+      exchanges.set(id, { req, yields, cont: null, reply: undefined, started: false, pending: [], pendingLen: 0, pieces: [], continues: [], inRing: [], buffered: 0, done: false, error: null, streaming: false, remaining: null });
+      api.pushInteger(L, id);
+      return 1;
+    },
+    /** send(h, chunk) → 1 | nil, err */
+    send(L) {
+      const id = api.toInteger(L, 1);
+      const ex = exchanges.get(id);
+      if (!ex) return fail(L, 'closed');
+      const chunk = api.checkBytes(L, 2);
+      if (chunk.length) { ex.pending.push(chunk); ex.pendingLen += chunk.length; }
+      const sent = (Ls: number, r: { error?: string }): number => {
+        if (r.error) return fail(Ls, r.error);
+        api.pushInteger(Ls, 1);
+        return 1;
+      };
+      if (ex.pendingLen >= SEND_BATCH) return flush(L, id, ex, false, sent);
+      return sent(L, {});
+    },
+    /** receivehead(h) → status, reason, {name, value, …} | nil, err */
+    receivehead(L) {
+      const id = api.toInteger(L, 1);
+      const ex = exchanges.get(id);
+      if (!ex) return fail(L, 'closed');
+      return flush(L, id, ex, true, (Lh, r: HeadAndBody) => {
+        if (r.error || !r.head) { exchanges.delete(id); return fail(Lh, r.error ?? 'closed'); }
+        takeBatch(ex, r.body);
+        api.pushInteger(Lh, r.head.status);
+        api.pushText(Lh, r.head.statusText);
+        const hs = r.head.headers;
+        api.m._lua_createtable(Lh, hs.length, 0);
+        hs.forEach((h, i) => { api.pushBytes(Lh, h); api.m._lua_rawseti(Lh, -2, BigInt(i + 1)); });
+        return 3;
+      });
+    },
+    /**
+     * receive(h, mode [, length]) → chunk | nil (end) | nil, err, with LuaSocket's socket sources:
+     * BODY_LENGTH gives BLOCKSIZE pieces of a Content-Length body and drops a partial last piece on
+     * error; until-closed (2) gives BLOCKSIZE pieces until the end; BODY_CHUNKED one piece per HTTP chunk.
+     */
+    receive(L) {
+      const id = api.toInteger(L, 1);
+      const ex = exchanges.get(id);
+      if (!ex) return fail(L, 'closed');
+      const mode = api.toInteger(L, 2);
+      if (mode === BODY_LENGTH) {
+        ex.remaining ??= api.toInteger(L, 3);
+        // The common case of a download, without building the step closure below.
+        const want = Math.min(BLOCKSIZE, ex.remaining);
+        if (want > 0 && ex.buffered >= want) {
+          pushTake(L, ex, want);
+          ex.remaining -= want;
+          return 1;
+        }
+      }
+      const step = (Ls: number): number => {
+        if (mode === BODY_CHUNKED) {
+          // One string per HTTP chunk, as LuaSocket's source reads them (receive(size) per chunk).
+          let n: number;
+          while ((n = chunkLength(ex)) === 0) {
+            const m = more(Ls, id, ex, step);
+            if (typeof m === 'number') return m;
+            if (m) continue;
+            // The body ended inside a chunk: LuaSocket's receive(size) fails there and the partial
+            // chunk is lost. A clean end (never with llhttp) passes on what there is.
+            if (ex.buffered === 0 || ex.error) return finishBody(Ls, id, ex, ex.error);
+            n = ex.buffered;
+            break;
+          }
+          pushTake(Ls, ex, n);
+          return 1;
+        }
+        let want = BLOCKSIZE;
+        if (mode === BODY_LENGTH) {
+          if (ex.remaining! <= 0) return finishBody(Ls, id, ex, null);
+          want = Math.min(BLOCKSIZE, ex.remaining!);
+        }
+        while (ex.buffered < want) {
+          const m = more(Ls, id, ex, step);
+          if (typeof m === 'number') return m;
+          if (m) continue;
+          if (mode === BODY_LENGTH) return finishBody(Ls, id, ex, ex.error ?? 'closed');
+          if (ex.buffered === 0 || (ex.error && ex.error !== 'closed')) return finishBody(Ls, id, ex, ex.error);
+          want = ex.buffered;
+        }
+        pushTake(Ls, ex, want);
+        if (ex.remaining !== null) ex.remaining -= want;
+        return 1;
+      };
+      return step(L);
+    },
+    /** continue(h): after the script waited (yielded), finishes the step that returned PENDING. */
+    continue(L) {
+      const ex = exchanges.get(api.toInteger(L, 1));
+      const cont = ex?.cont;
+      if (!ex || !cont) return fail(L, 'closed');
+      ex.cont = null;
+      return cont(L, ex.reply);
+    },
+    /** close(h): abandons an unfinished exchange (the host aborts it). */
+    close(L) {
+      const id = api.toInteger(L, 1);
+      const ex = exchanges.get(id);
+      if (ex) {
+        exchanges.delete(id);
+        // Nothing to wait for: an in-process close runs on its own.
+        if (ex.started && !ex.done) {
+          if (ex.yields) void io.inProcess!({ op: 'http.close', id });
+          else rpc().call({ op: 'http.close', id });
+        }
+      }
+      return 0;
+    },
+  };
+}

@@ -1,0 +1,304 @@
+// The one transport every protocol module reaches the network through: undici agents (keep-alive
+// pools), with host mapping, TLS policy and proxies applied here, so no module can bypass them.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Dispatcher } from 'undici';
+import { resolveConnectTo, type ConnectToRule } from './connect-to.js';
+import { installLlhttpHooks } from './llhttp-hooks.js';
+import { proxyFor, type ProxySettings } from './proxy-config.js';
+import type { TransportSettings } from '../runtime/io-link.js';
+
+export interface TransportOptions extends ProxySettings {
+  connectTo: ConnectToRule[];
+  /** `--insecure`: no certificate or host name verification unless a request asks for it. */
+  insecure?: boolean;
+  /** `--http2`: offer h2 by ALPN on TLS connections (undici's allowH2). */
+  http2?: boolean;
+  /** `--trace`: receives curl -v style lines (connects here; request and response heads in HttpExchange). */
+  trace?: (line: string) => void;
+  /** `--compressed`: every request asks for and decodes gzip/deflate/br (see HttpExchange). */
+  compressed?: boolean;
+}
+
+/** The TLS fields of a LuaSec request table, as http.lua normalises them. */
+export interface TlsSettings {
+  /** true = verify peer and host name; false = `verify = "none"`; absent = the transport's default. */
+  verify?: boolean;
+  cafile?: string;
+  capath?: string;
+  /** A client certificate (PEM file, chain allowed), its key (PEM file) and the key's password. */
+  certificate?: string;
+  key?: string;
+  password?: string;
+}
+
+/** Where one request goes: the dispatcher, and origin/path/headers as that dispatcher needs them. */
+export interface Route {
+  dispatcher: Dispatcher;
+  origin: string;
+  path: string;
+  headers: string[];
+  /** The proxy used, for --trace. */
+  proxy: string | null;
+}
+
+export interface RouteRequest {
+  origin: string;
+  path: string;
+  headers: string[];
+  /** LuaSocket's per-wait timeout (also the connect timeout); null = none. */
+  timeoutMs: number | null;
+  tls?: TlsSettings;
+  /** A proxy the script named (string), none because http.lua already addressed it (null), or absent: the transport decides. */
+  proxy?: string | null;
+}
+
+type ConnectFn = (opts: Record<string, unknown> & { hostname: string; port: string | number; protocol: string }, cb: (err: Error | null, socket: unknown) => void) => void;
+
+// Only the parts of undici we use: loading the whole package costs 110–166 ms at start (ref/startup.md §5).
+interface UndiciParts {
+  Agent: new (opts: Record<string, unknown>) => Dispatcher;
+  ProxyAgent: new (opts: Record<string, unknown>) => Dispatcher;
+  buildConnector: (opts: Record<string, unknown>) => ConnectFn;
+}
+let undiciParts: UndiciParts | undefined;
+
+/**
+ * undici's client.js loads its HTTP/2 client (and with it node:http2, ~6 ms of a one-GET script's
+ * start-up) although only a connection that negotiated h2 (--http2) ever uses it. Its one export is
+ * put in the module cache as a forwarder that loads the real module on first use.
+ */
+function deferHttp2Client(): void {
+  const file = require.resolve('undici/lib/dispatcher/client-h2.js');
+  if (require.cache[file]) return;
+  const { Module } = require('node:module') as { Module: new (id: string) => NodeJS.Module };
+  const stub = new Module(file);
+  stub.filename = file;
+  stub.loaded = true;
+  let real: ((client: unknown, socket: unknown) => unknown) | undefined;
+  stub.exports = function connectH2(client: unknown, socket: unknown): unknown {
+    if (!real) {
+      delete require.cache[file];
+      real = require(file) as (client: unknown, socket: unknown) => unknown;
+    }
+    return real(client, socket);
+  };
+  require.cache[file] = stub;
+}
+
+function undici(): UndiciParts {
+  if (!undiciParts) {
+    deferHttp2Client();
+    undiciParts = {
+      Agent: require('undici/lib/dispatcher/agent'),
+      buildConnector: require('undici/lib/core/connect'),
+      get ProxyAgent() {
+        // The tunnel is opened with dispatcher.connect(), which undici's index.js installs on the
+        // prototype; we load undici piecemeal, so install just that one (only when a proxy is used).
+        const Dispatcher = require('undici/lib/dispatcher/dispatcher');
+        Dispatcher.prototype.connect ??= require('undici/lib/api/api-connect');
+        return require('undici/lib/dispatcher/proxy-agent');
+      },
+    };
+    installLlhttpHooks();
+  }
+  return undiciParts;
+}
+
+/** LuaSec's message when a CA file or directory cannot be loaded (ssl.newcontext fails the same way). */
+export class CaLoadError extends Error {}
+
+/**
+ * Node's `ca` option replaces the default store, so `cafile`/`capath` are added to Node's roots and
+ * NODE_EXTRA_CA_CERTS (which Node only applies when `ca` is absent).
+ */
+export function caList(cafile: string | undefined, capath: string | undefined): string[] {
+  // Required here, not imported: an ESM import of node:tls evaluates every export, rootCertificates
+  // included (~4 ms of every script's first request).
+  const list = [...(require('node:tls') as typeof import('node:tls')).rootCertificates];
+  const extra = process.env.NODE_EXTRA_CA_CERTS;
+  if (extra) { try { list.push(fs.readFileSync(extra, 'latin1')); } catch { /* Node warns about it at start */ } }
+  try {
+    if (cafile) list.push(fs.readFileSync(cafile, 'latin1'));
+    if (capath) {
+      // OpenSSL's hashed directory (c_rehash: <hash>.<n>) and plain .pem/.crt files alike.
+      for (const f of fs.readdirSync(capath).sort()) {
+        if (!/^[0-9a-f]{8}\.\d+$|\.(pem|crt)$/i.test(f)) continue;
+        const text = fs.readFileSync(path.join(capath, f), 'latin1');
+        if (text.includes('-----BEGIN CERTIFICATE-----')) list.push(text);
+      }
+    }
+  } catch (e) {
+    throw new CaLoadError(`error loading CA locations (${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such file or directory' : (e as Error).message})`);
+  }
+  return list;
+}
+
+function decodedUserinfo(u: URL): string | null {
+  if (!u.username && !u.password) return null;
+  return Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64');
+}
+
+export class Transport {
+  /** Agents by connect timeout, TLS settings and proxy: undici fixes these per agent, LuaSocket per request. */
+  private readonly agents = new Map<string, Dispatcher>();
+
+  /** New connections made so far (--trace tells a reused connection by it not moving). */
+  connects = 0;
+
+  constructor(private readonly options: TransportOptions) {}
+
+  get trace(): ((line: string) => void) | undefined { return this.options.trace; }
+  get compressed(): boolean { return this.options.compressed ?? false; }
+
+  private readonly origins = new Map<string, URL>();
+  /** Parsed once per origin: URL parsing showed in the per-request profile. */
+  private parseOrigin(origin: string): URL {
+    let u = this.origins.get(origin);
+    if (!u) {
+      u = new URL(origin);
+      if (this.origins.size < 1000) this.origins.set(origin, u);
+    }
+    return u;
+  }
+
+  /** Direct dispatchers of plain requests (no TLS fields, no proxy named) by origin and timeout:
+   *  working this out again for every request of a loop showed in its profile (~10 µs). */
+  private readonly directRoutes = new Map<string, Dispatcher | null>();
+
+  /** The dispatcher and request shape for one request: direct, via an HTTP proxy, or tunnelled with CONNECT. */
+  route(req: RouteRequest): Route {
+    if (req.tls !== undefined || req.proxy !== undefined) return this.decideRoute(req);
+    const key = `${req.timeoutMs}|${req.origin}`;
+    const dispatcher = this.directRoutes.get(key);
+    if (dispatcher) return { dispatcher, origin: req.origin, path: req.path, headers: req.headers, proxy: null };
+    const r = this.decideRoute(req);
+    // null: this origin goes through a proxy, decided per request
+    if (dispatcher === undefined && this.directRoutes.size < 1000) this.directRoutes.set(key, r.proxy === null ? r.dispatcher : null);
+    return r;
+  }
+
+  private decideRoute(req: RouteRequest): Route {
+    const target = this.parseOrigin(req.origin);
+    const protocol = target.protocol === 'https:' ? 'https:' : 'http:';
+    const port = Number(target.port || (protocol === 'https:' ? 443 : 80));
+    const proxy = req.proxy === null ? null
+      : req.proxy !== undefined ? req.proxy
+        : proxyFor(this.options, protocol, target.hostname, port);
+    const timeout = req.timeoutMs ?? 60_000;
+    const tlsKey = this.tlsOptions(req.tls);
+    if (!proxy) return { dispatcher: this.agent(timeout, tlsKey), origin: req.origin, path: req.path, headers: req.headers, proxy: null };
+    const p = new URL(proxy);
+    if (protocol === 'http:') {
+      // A plain-http target: the request goes to the proxy in absolute form (as curl; LuaSocket's own
+      // reqt.proxy form is built in http.lua and arrives here with proxy = null).
+      const headers = [...req.headers];
+      const auth = decodedUserinfo(p);
+      if (auth && !headers.some((h, i) => i % 2 === 0 && h.toLowerCase() === 'proxy-authorization')) headers.push('Proxy-Authorization', `Basic ${auth}`);
+      return { dispatcher: this.agent(timeout, tlsKey), origin: p.origin, path: req.origin + req.path, headers, proxy };
+    }
+    // https through a proxy: a CONNECT tunnel, TLS end to end; Proxy-Authorization goes in the CONNECT.
+    const headers = req.headers.filter((_, i, a) => a[i - (i % 2)]!.toLowerCase() !== 'proxy-authorization');
+    return { dispatcher: this.proxyAgent(proxy, timeout, tlsKey), origin: req.origin, path: req.path, headers, proxy };
+  }
+
+  private tlsOptions(t: TlsSettings | undefined): Record<string, unknown> {
+    const verify = t?.verify ?? !this.options.insecure;
+    const o: Record<string, unknown> = { rejectUnauthorized: verify };
+    if (verify && (t?.cafile || t?.capath)) { o.ca = caList(t.cafile, t.capath); o.caKey = `${t.cafile}|${t.capath}`; }
+    // LuaSec's client certificate fields. caKey picks the agent, so it names them too: connections made
+    // with one certificate are never reused for a request that gives another (or none).
+    if (t?.certificate || t?.key) {
+      const read = (file: string, what: string): string => {
+        try {
+          return fs.readFileSync(file, 'latin1');
+        } catch (e) {
+          throw new Error(`error loading ${what} (${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such file or directory' : (e as Error).message})`);
+        }
+      };
+      if (t.certificate) o.cert = read(t.certificate, 'certificate');
+      if (t.key) o.key = read(t.key, 'private key');
+      if (t.password !== undefined) o.passphrase = t.password;
+      o.caKey = `${o.caKey ?? ''}|cert:${t.certificate}|${t.key}|${t.password ?? ''}`;
+    }
+    return o;
+  }
+
+  private agent(timeout: number, tlsOpts: Record<string, unknown>): Dispatcher {
+    const { ca, caKey, ...rest } = tlsOpts;
+    const key = `direct|${timeout}|${rest.rejectUnauthorized}|${caKey ?? ''}`;
+    let agent = this.agents.get(key);
+    if (!agent) {
+      const { Agent, buildConnector } = undici();
+      const http2 = this.options.http2 ?? false;
+      const base = buildConnector({ timeout, allowH2: http2, ...rest, ...(ca ? { ca } : {}) });
+      const rules = this.options.connectTo;
+      const trace = this.options.trace;
+      const connect: ConnectFn = (opts, cb) => {
+        const defaultPort = opts.protocol === 'https:' ? 443 : 80;
+        const target = resolveConnectTo(rules, opts.hostname, Number(opts.port || defaultPort));
+        const mapped = target.host === opts.hostname && target.port === Number(opts.port || defaultPort)
+          ? opts
+          : { ...opts, hostname: target.host.replace(/^\[|\]$/g, ''), port: String(target.port), servername: opts.servername ?? opts.hostname };
+        const started = Date.now();
+        this.connects++;
+        base(target.plaintext ? { ...mapped, protocol: 'http:' } : mapped, trace
+          ? (err, socket) => {
+            const s = socket as { remoteAddress?: string; remotePort?: number; alpnProtocol?: string | false; getProtocol?: () => string | null } | null;
+            if (err) trace(`* connect to ${mapped.hostname} port ${mapped.port || defaultPort} failed: ${err.message}`);
+            else trace(`* Connected to ${opts.hostname} (${s?.remoteAddress}) port ${s?.remotePort} in ${Date.now() - started} ms${s?.getProtocol ? ` (${s.getProtocol()}, ALPN ${s.alpnProtocol || 'none'})` : ''}`);
+            cb(err, socket);
+          }
+          : cb);
+      };
+      agent = new Agent({ connect, strictContentLength: false, allowH2: http2 });
+      this.agents.set(key, agent);
+    }
+    return agent;
+  }
+
+  private proxyAgent(proxy: string, timeout: number, tlsOpts: Record<string, unknown>): Dispatcher {
+    const { ca, caKey, ...rest } = tlsOpts;
+    const key = `proxy|${proxy}|${timeout}|${rest.rejectUnauthorized}|${caKey ?? ''}`;
+    let agent = this.agents.get(key);
+    if (!agent) {
+      const { ProxyAgent } = undici();
+      const http2 = this.options.http2 ?? false;
+      agent = new ProxyAgent({
+        uri: proxy,
+        proxyTls: { timeout },
+        requestTls: { timeout, ...rest, ...(ca ? { ca } : {}) },
+        strictContentLength: false,
+        allowH2: http2,
+      });
+      this.agents.set(key, agent);
+    }
+    return agent;
+  }
+
+  /** Loads undici ahead of the first request (the host is idle while the VM boots). */
+  warm(): void {
+    undici();
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.agents.values()].map((a) => a.destroy()));
+    this.agents.clear();
+    this.directRoutes.clear();
+  }
+}
+
+/** TransportOptions from the CLI's plain settings (they cross to the host thread as data). */
+export function transportOptions(connectTo: ConnectToRule[], s: TransportSettings = {}): TransportOptions {
+  return {
+    connectTo,
+    insecure: s.insecure,
+    proxy: s.proxy,
+    noProxy: s.noProxy,
+    compressed: s.compressed,
+    http2: s.http2,
+    // Straight to fd 2: the host thread's process.stderr is an async pipe through the main thread,
+    // which may be blocked waiting for this very request.
+    trace: s.trace ? (line) => { fs.writeSync(2, `${line}\n`); } : undefined,
+  };
+}
