@@ -6,8 +6,7 @@
 //    chunk came as two strings of 65,298 and 238 bytes). llhttp's own state says it: while it
 //    delivers a piece of a chunked body, its content_length field holds the bytes of that chunk
 //    still to come.
-import v8 from 'node:v8';
-import { DEFAULT_WASM_TIERING_BUDGET } from '../vm/lua-api.js';
+import { raiseWasmTieringBudget } from '../startup/wasm-tiering-budget.js';
 
 /** Offsets in llhttp 9's `llhttp_t` on wasm32 (llhttp.h: 8 four-byte fields, then these). */
 const CONTENT_LENGTH = 32;
@@ -87,14 +86,14 @@ export function installLlhttpHooks(): void {
   let llhttp: object | null = null;
   const PatchedModule = function Module(bytes: Uint8Array) {
     if (bytes.byteLength < 16384) return new OriginalModule(bytes);
-    v8.setFlagsFromString(`--wasm-tiering-budget=${DEFAULT_WASM_TIERING_BUDGET * 100}`);
+    const restoreBudget = raiseWasmTieringBudget();
     try {
       // undici tries llhttp's SIMD build first and falls back: the hook stays until one compiles.
       llhttp = new OriginalModule(bytes);
       wasm.Module = OriginalModule;
       return llhttp;
     } finally {
-      v8.setFlagsFromString(`--wasm-tiering-budget=${DEFAULT_WASM_TIERING_BUDGET}`);
+      restoreBudget();
     }
   } as unknown as ModuleCtor;
   PatchedModule.prototype = OriginalModule.prototype;

@@ -1,10 +1,7 @@
 // The only module that touches the Lua C API. Every Lua string crosses here as bytes:
 // wasmoon's own conversions stop at NUL and replace invalid UTF-8 (ref/wasmoon.md §1).
 import path from 'node:path';
-import v8 from 'node:v8';
-
-/** V8 11.3's default; restoring it exactly keeps Node's built-in code cache valid (ref/startup.md §0.3). */
-export const DEFAULT_WASM_TIERING_BUDGET = 1800000;
+import { raiseWasmTieringBudget } from '../startup/wasm-tiering-budget.js';
 
 export const LUA_REGISTRYINDEX = -1001000;
 export enum LuaType { None = -1, Nil = 0, Boolean = 1, LightUserdata = 2, Number = 3, String = 4, Table = 5, Function = 6, Userdata = 7, Thread = 8 }
@@ -124,14 +121,14 @@ export class LuaApi {
     // A script's first milliseconds of Lua made V8 start a TurboFan compile of the interpreter that
     // process exit then waited for: print("hi") took 90 ms instead of 50. With a 100x budget, short
     // scripts stay on Liftoff and busy ones still tier up within milliseconds (fib(30) unchanged).
-    v8.setFlagsFromString(`--wasm-tiering-budget=${DEFAULT_WASM_TIERING_BUDGET * 100}`);
+    const restoreBudget = raiseWasmTieringBudget();
     const capture = captureInstanceExports();
     try {
       const lw = await new LuaFactory(glueWasmPath(), env).getLuaModule();
       return new LuaApi(withDirectExports(lw.module as unknown as RawLua, capture.exports()));
     } finally {
       capture.restore();
-      v8.setFlagsFromString(`--wasm-tiering-budget=${DEFAULT_WASM_TIERING_BUDGET}`);
+      restoreBudget();
     }
   }
 
