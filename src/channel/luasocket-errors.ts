@@ -56,11 +56,22 @@ const CERT_VERIFY_CODES = new Set([
   'INVALID_PURPOSE', 'CERT_UNTRUSTED', 'CERT_REJECTED', 'HOSTNAME_MISMATCH',
 ]);
 
+/**
+ * OpenSSL's verification text in a Node error message. From Node 24 on, Node appends advice to some of
+ * them ("unable to verify the first certificate; if the root CA is installed locally, try running
+ * Node.js with --use-system-ca"); none of OpenSSL's verification texts contains a ";"
+ * (X509_verify_cert_error_string, all 96 of OpenSSL 3), so the text ends at the first one.
+ */
+export function openSslVerifyText(message: string): string {
+  const end = message.indexOf(';');
+  return end === -1 ? message : message.slice(0, end);
+}
+
 function tlsError(err: { code?: string; message?: string; reason?: string }): string | null {
   const code = err.code ?? '';
   // Node checks the host name after OpenSSL accepted the chain; OpenSSL's own text for it is "hostname mismatch".
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return 'certificate verify failed (hostname mismatch)';
-  if (CERT_VERIFY_CODES.has(code)) return `certificate verify failed (${err.message})`;
+  if (CERT_VERIFY_CODES.has(code)) return `certificate verify failed (${openSslVerifyText(err.message ?? code)})`;
   // Other OpenSSL failures carry OpenSSL's reason, which is what LuaSec returns ("wrong version number").
   if (code.startsWith('ERR_SSL_')) return err.reason ?? err.message ?? code;
   // The peer closed during the handshake; OpenSSL (so LuaSec) calls it this.

@@ -9,7 +9,7 @@ import tls from 'node:tls';
 import { Duplex } from 'node:stream';
 import { X509Certificate } from 'node:crypto';
 import { caList } from './transport.js';
-import { luaSocketError } from '../channel/luasocket-errors.js';
+import { luaSocketError, openSslVerifyText } from '../channel/luasocket-errors.js';
 
 /** An ssl.newcontext result as data (built VM-side in src/cores/ssl/ssl-core.ts). */
 export interface TlsContextSpec {
@@ -115,7 +115,7 @@ function peerChain(sock: tls.TLSSocket): Uint8Array[] {
 function verifyText(sock: tls.TLSSocket): string | null {
   const h = (sock as unknown as { _handle?: { verifyError?: () => Error | null } })._handle;
   const e = h?.verifyError?.();
-  return e ? e.message : null;
+  return e ? openSslVerifyText(e.message) : null;
 }
 
 /**

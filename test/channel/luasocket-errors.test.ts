@@ -30,6 +30,13 @@ describe('the mapping table', () => {
     ['invalid header token', parserError('Invalid header token'), 'malformed reponse headers'],
     ['invalid header value char', parserError('Invalid header value char'), 'malformed reponse headers'],
     ['not HTTP/1.x', parserError('Expected HTTP/, RTSP/ or ICE/'), 'invalid response (not HTTP/1.x; HTTP/0.9 is not supported by luahttp)'],
+    // Node 24 adds advice after OpenSSL's text; scripts see the same string on every Node.
+    ['certificate verify, Node 20', withCode('UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'unable to verify the first certificate'),
+      'certificate verify failed (unable to verify the first certificate)'],
+    ['certificate verify, Node 24', withCode('UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'unable to verify the first certificate; if the root CA is installed locally, try running Node.js with --use-system-ca'),
+      'certificate verify failed (unable to verify the first certificate)'],
+    ['self-signed, Node 24', withCode('DEPTH_ZERO_SELF_SIGNED_CERT', 'self-signed certificate; if the root CA is installed locally, try running Node.js with --use-system-ca'),
+      'certificate verify failed (self-signed certificate)'],
   ])('%s', (_name, error, message) => {
     expect(luaSocketError(error)).toBe(message);
   });
