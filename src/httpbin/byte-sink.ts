@@ -21,9 +21,12 @@ export function createByteSink(res: ServerResponse): ByteSink {
     get closed() {
       return closed;
     },
+    // One write is one HTTP chunk, as werkzeug sends each piece a route yields. Node 24+ joins the
+    // writes made within one tick of the event loop into one chunk (three 30,000-byte writes went out as
+    // one 90,000-byte chunk), so the next write waits for the next turn of the loop.
     write(chunk: Buffer): Promise<void> {
       if (closed) return Promise.resolve();
-      if (res.write(chunk)) return Promise.resolve();
+      if (res.write(chunk)) return new Promise((resolve) => setImmediate(resolve));
       return new Promise((resolve) => {
         const release = (): void => {
           res.off('drain', release);
