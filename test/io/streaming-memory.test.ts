@@ -57,8 +57,13 @@ async function rssGrowthKb(mode: string[]): Promise<number> {
   return Number(out['rss-after-kb']) - Number(out['rss-before-kb']);
 }
 
-test('streaming 256 MiB into a file sink grows RSS by less than 50 MB', async () => {
-  expect(await rssGrowthKb([])).toBeLessThan(50 * 1024);
+// Each socket read is a new 64 KiB buffer that dies as soon as the sink has it; RSS grows by what V8
+// lets such dead buffers add up to before a GC frees them, not with the body's size. Measured growth
+// (256 MiB / 1 GiB bodies): Node 20 28 / 5 MB, Node 22 19 MB, Node 24 67-77 / 67 MB, Node 26 66 / 67 MB;
+// V8 13 (Node 24) collects external memory later (~90 MB of dead ArrayBuffers at the peak, 4 MB live
+// after a forced GC). A body held in memory would add 256 MB; the bound is half of that.
+test('streaming 256 MiB into a file sink grows RSS by far less than the body (under 128 MB)', async () => {
+  expect(await rssGrowthKb([])).toBeLessThan(128 * 1024);
 }, 180_000);
 
 // The decoded side of --compressed needs the same bound: a small gzip body can inflate to gigabytes.
