@@ -1,6 +1,14 @@
 // The one place where a transport failure becomes the message a LuaSocket script sees
 // (`nil, "connection refused"`). Strings are LuaSocket 3.1.0's (ref/luasocket.md §1, §2.1).
 
+/** What every connection the network policy refuses returns (`nil, "blocked by policy (loopback address 127.0.0.1)"`). */
+export const POLICY_BLOCKED = 'blocked by policy';
+export function policyBlocked(reason: string): string {
+  return `${POLICY_BLOCKED} (${reason})`;
+}
+/** The code of the connector's PolicyBlockedError, whose message is already the script's text. */
+const POLICY_CODE = 'ELUAHTTP_POLICY';
+
 const BY_CODE: Record<string, string> = {
   ECONNREFUSED: 'connection refused',
   ENOTFOUND: 'host or service not provided, or not known',
@@ -84,6 +92,7 @@ function tlsError(err: { code?: string; message?: string; reason?: string }): st
 
 export function luaSocketError(e: unknown): string {
   const err = e as { code?: string; message?: string; cause?: unknown; errors?: unknown[]; name?: string; reason?: string };
+  if (err?.code === POLICY_CODE && err.message) return err.message;
   const t = err ? tlsError(err) : null;
   if (t) return t;
   if (err?.code && BY_CODE[err.code]) return BY_CODE[err.code]!;

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { SyncRpcClient } from '../channel/sync-rpc.js';
 import { ByteRing, createRing } from '../channel/byte-ring.js';
+import type { NetworkPolicyOptions } from '../io/transport/network-policy.js';
 
 export interface HostOptions {
   connectTo: string[];
@@ -20,6 +21,8 @@ export interface TransportSettings {
   compressed?: boolean;
   trace?: boolean;
   http2?: boolean;
+  /** What scripts may connect to (src/io/transport/network-policy.ts); absent = anything (the CLI's default). */
+  policy?: NetworkPolicyOptions;
 }
 
 export class IoLink {
