@@ -130,6 +130,14 @@ ourmodule("ssl", "ssl.lua")
 ourmodule("ssl.https", "ssl/https.lua")
 ourmodule("luahttp.socket.helpers", "socket/helpers.lua")
 ourmodule("luahttp.argcheck", "luahttp/argcheck.lua")
+ourmodule("luahttp.tasks", "luahttp/tasks.lua")
 -- `require "luahttp"`: how a script (or a test harness) tells it runs under luahttp, without adding
 -- a field to LuaSocket's own tables.
-preload.luahttp = function() return { version = config.version } end
+-- Its tasks (lua/luahttp/tasks.lua) load with it.
+preload.luahttp = function()
+  local tasks = require("luahttp.tasks")
+  return {
+    version = config.version,
+    spawn = tasks.spawn, all = tasks.all, semaphore = tasks.semaphore, sleep = tasks.sleep,
+  }
+end

@@ -28,6 +28,13 @@ local function msghandler(msg)
   return tb
 end
 
+-- At the end, luahttp's unfinished tasks are cancelled and failures nobody waited for reported.
+local function finish(status)
+  local tasks = package.loaded["luahttp.tasks"]
+  if tasks then tasks.atexit(message) end
+  return status
+end
+
 local function docall(f, ...)
   local r = table.pack(xpcall(f, msghandler, ...))
   if not r[1] then message(tostring(r[2])); return false end
@@ -57,20 +64,20 @@ if not opts.noenv then
     local ok
     if init:sub(1, 1) == "@" then ok = dochunk(loadfile(init:sub(2)))
     else ok = dochunk(load(init, name)) end
-    if not ok then return 1 end
+    if not ok then return finish(1) end
   end
 end
 
 for _, action in ipairs(opts.actions) do
   local kind, value = action[1], action[2]
   if kind == "e" then
-    if not dochunk(load(value, "=(command line)")) then return 1 end
+    if not dochunk(load(value, "=(command line)")) then return finish(1) end
   else
     local global, mod = value:match("^([^=]+)=(.*)$")
     if not global then global, mod = value, value end
     -- require is called directly, as lua.c does: its errors then carry no position of ours.
     local ok, r = docall(require, mod)
-    if not ok then return 1 end
+    if not ok then return finish(1) end
     _G[global] = r[2]
   end
 end
@@ -79,13 +86,13 @@ if opts.script then
   local fname = opts.script
   local f, err
   if fname == "-" and argv[scriptindex - 1] ~= "--" then f, err = loadfile(nil) else f, err = loadfile(fname) end
-  if not f then message(err); return 1 end
+  if not f then message(err); return finish(1) end
   local args = {}
   for i = scriptindex + 1, #argv do args[#args + 1] = argv[i] end
-  if not docall(f, table.unpack(args, 1, #argv - scriptindex)) then return 1 end
+  if not docall(f, table.unpack(args, 1, #argv - scriptindex)) then return finish(1) end
 elseif opts.readstdin then
   local f, err = loadfile(nil)
-  if not f then message(err); return 1 end
-  if not docall(f) then return 1 end
+  if not f then message(err); return finish(1) end
+  if not docall(f) then return finish(1) end
 end
-return 0
+return finish(0)

@@ -5,7 +5,10 @@
 --  * at top level, isyieldable() is false, running() is the main thread, yield() is an error;
 --  * where a yield cannot cross (a C boundary such as a gsub callback, sort comparator, __tostring or
 --    require loader), `canyield()` is false and the network call blocks through the I/O host thread.
-local driver, PENDING = ...
+-- It also schedules luahttp's tasks (require "luahttp".spawn): each in-process operation has a ticket;
+-- the driver resumes with the ticket of one that finished, and the task waiting for it runs on.
+-- Tasks run while the main flow waits (cooperatively, as copas and ngx.thread do).
+local driver, PENDING, sys = ...
 
 local co = coroutine
 local create, resume, yield, status, running = co.create, co.resume, co.yield, co.status, co.running
@@ -26,8 +29,8 @@ local function forwarding(c, ...)
   if not outer then blocked = blocked + 1 end
   local r = pack(resume(c, ...))
   while outer and r[1] and r[2] == PENDING and status(c) == "suspended" do
-    yield(PENDING)
-    r = pack(resume(c))
+    -- What the driver (or the task scheduler) resumes with goes on to the waiting code.
+    r = pack(resume(c, yield(PENDING)))
   end
   if not outer then blocked = blocked - 1 end
   return r
@@ -76,9 +79,105 @@ function co.close(c)
   return close(c)
 end
 
---- Waits for luahttp's pending network operation: yields to the driver when the context allows.
-local function await()
-  return yield(PENDING)
+local lastticket, timer = sys.lastticket, sys.timer
+
+-- The scheduler. `current` is the task running now (nil: the main flow). A task that waits yields
+-- PENDING to whoever resumed it (the scheduler); the main flow waits by yielding to the driver and
+-- running the tasks whose operations finished meanwhile.
+local current = nil
+local waiters = {}   -- ticket -> task waiting for it
+local finished = {}  -- tickets that finished before anyone waited for them
+local runnable, rhead, rtail = {}, 1, 0
+
+local function wakeup(task)
+  rtail = rtail + 1
+  runnable[rtail] = task
 end
 
-return { canyield = canyield, await = await, PENDING = PENDING }
+local step -- set by the task module (lua/luahttp/tasks.lua): runs a task until it waits or ends
+
+local function runready()
+  while rhead <= rtail do
+    local task = runnable[rhead]
+    runnable[rhead] = nil
+    rhead = rhead + 1
+    step(task)
+  end
+  rhead, rtail = 1, 0
+end
+
+local function dispatch(ticket)
+  local task = waiters[ticket]
+  if task then
+    waiters[ticket] = nil
+    wakeup(task)
+  else
+    finished[ticket] = true
+  end
+end
+
+--- Waits in the main flow until done() holds, running tasks meanwhile. level: for error positions.
+local function drive(done, level)
+  while true do
+    if step then runready() end
+    if done() then return end
+    if not canyield() then
+      error("luahttp: cannot wait for a task here (a C boundary: the script cannot yield)", level + 1)
+    end
+    local ticket = yield(PENDING)
+    if ticket == 0 then
+      error("luahttp: deadlock: every task waits and no operation is in flight", level + 1)
+    end
+    dispatch(ticket)
+  end
+end
+
+--- Waits for luahttp's pending network operation: yields to the driver when the context allows.
+local function await()
+  local ticket = lastticket()
+  if current then
+    waiters[ticket] = current
+    return yield(PENDING)
+  end
+  if finished[ticket] then finished[ticket] = nil; return end
+  drive(function() return finished[ticket] end, 2)
+  finished[ticket] = nil
+end
+
+--- Parks the running task (or drives the scheduler from the main flow) until done() holds; the code
+--- that makes it hold calls wakeup(task) for a parked task.
+local function park(done, level)
+  if current then
+    if not canyield() then
+      error("luahttp: cannot wait for a task here (a C boundary: the script cannot yield)", (level or 1) + 1)
+    end
+    local me = current
+    repeat yield(PENDING) until done()
+    return me
+  end
+  drive(done, (level or 1) + 1)
+end
+
+--- A timer operation of `seconds`, waited for like a network operation (socket.sleep inside tasks).
+local function sleep(seconds)
+  timer(seconds)
+  return await()
+end
+
+--- A task's plain coroutine.yield at its top level: it runs on at the next turn, after I/O is looked at.
+local function yieldturn(task)
+  waiters[timer(0)] = task
+end
+
+local scheduler = {
+  rawresume = resume,
+  yieldturn = yieldturn,
+  wakeup = wakeup,
+  park = park,
+  sleep = sleep,
+  running = function() return current end,
+  setcurrent = function(task) local prev = current; current = task; return prev end,
+  setstep = function(f) step = f end,
+}
+
+return { canyield = canyield, await = await, PENDING = PENDING, scheduler = scheduler }

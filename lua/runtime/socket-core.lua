@@ -13,6 +13,9 @@ for k, v in pairs(core) do
 end
 socket.dns = dns
 for k, v in pairs(helpers) do socket[k] = v end
+-- Loaded while luahttp tasks run: socket.sleep lets them run on (lua/luahttp/tasks.lua).
+local tasks = package.loaded["luahttp.tasks"]
+if tasks then tasks.adopt(socket) end
 socket._VERSION = "LuaSocket 3.0.0"
 socket._SETSIZE = 1024
 socket._SOCKETINVALID = -1

@@ -40,8 +40,16 @@ export class LuaVm {
   /** The coroutine runDriven() runs code in, anchored in the registry. */
   private driverThread = 0;
   private pendingRef = 0;
-  /** The in-process operation the driver thread is waiting for. */
-  private waiting: Promise<void> | null = null;
+  /**
+   * In-process operations started by the script, by ticket. The driver thread yields PENDING when the
+   * code it runs waits; it is resumed with the ticket of an operation that has finished, so several
+   * tasks (lua/runtime/tasks.lua) can each wait for their own.
+   */
+  private readonly finished: number[] = [];
+  private finishedHead = 0;
+  private wake: (() => void) | null = null;
+  private lastTicket = 0;
+  private outstanding = 0;
   private readonly nresPtr: number;
 
   private constructor(readonly api: LuaApi, readonly L: number) {
@@ -114,7 +122,7 @@ export class LuaVm {
           rpc: options.rpc,
           ring: options.ring,
           inProcess: options.inProcess,
-          waitFor: (p) => { this.waiting = p; },
+          waitFor: (p) => { this.track(p); },
           pushPending: (Lp) => { api.m._lua_rawgeti(Lp, LUA_REGISTRYINDEX, BigInt(this.pendingRef)); },
         });
       } else {
@@ -130,6 +138,47 @@ export class LuaVm {
     };
   }
 
+  /** Gives an in-process operation its ticket; the driver hands the ticket back when it is done. */
+  private track(p: Promise<unknown>): number {
+    const ticket = ++this.lastTicket;
+    this.outstanding++;
+    const done = (): void => {
+      this.outstanding--;
+      this.finished.push(ticket);
+      const wake = this.wake;
+      this.wake = null;
+      wake?.();
+    };
+    p.then(done, done);
+    return ticket;
+  }
+
+  /** The next finished ticket, waiting for one if need be; 0 when nothing is outstanding (a deadlock). */
+  private async nextFinished(): Promise<number> {
+    if (this.finishedHead === this.finished.length) {
+      if (this.outstanding === 0) return 0;
+      await new Promise<void>((resolve) => { this.wake = resolve; });
+    }
+    const ticket = this.finished[this.finishedHead++]!;
+    if (this.finishedHead === this.finished.length) { this.finished.length = 0; this.finishedHead = 0; }
+    return ticket;
+  }
+
+  /** What coroutines.lua and tasks.lua need from this side: tickets and timers. */
+  private waitFunctions(): Record<string, LuaCFunction> {
+    const { api } = this;
+    return {
+      /** lastticket() → the ticket of the operation started last. */
+      lastticket: (Ls) => { api.pushInteger(Ls, this.lastTicket); return 1; },
+      /** timer(seconds) → ticket: an operation that finishes after that long (socket.sleep in a task). */
+      timer: (Ls) => {
+        const ms = Math.min(Math.max(api.toNumber(Ls, 1) * 1000, 0), 2 ** 31 - 1);
+        api.pushInteger(Ls, this.track(new Promise((resolve) => setTimeout(resolve, ms))));
+        return 1;
+      },
+    };
+  }
+
   /** package.loaded["luahttp.coroutines"]: how lua/socket/http.lua waits (see coroutines.lua). */
   private installWaits(): void {
     const { api, L } = this;
@@ -140,7 +189,8 @@ export class LuaVm {
       api.m._lua_pushthread(this.driverThread);
       api.m._lua_xmove(this.driverThread, L, 1);
       api.m._lua_rawgeti(L, LUA_REGISTRYINDEX, BigInt(this.pendingRef));
-      if (api.pcall(L, 2, 1) !== LUA_OK) throw new Error(`luahttp boot failed: ${api.toText(L, -1)}`);
+      api.pushFunctionTable(L, this.waitFunctions());
+      if (api.pcall(L, 3, 1) !== LUA_OK) throw new Error(`luahttp boot failed: ${api.toText(L, -1)}`);
     } else {
       if (api.load(L, Buffer.from('return { canyield = function() return false end, PENDING = {} }'), '=luahttp') !== LUA_OK
         || api.pcall(L, 0, 1) !== LUA_OK) throw new Error(`luahttp boot failed: ${api.toText(L, -1)}`);
@@ -173,10 +223,8 @@ export class LuaVm {
         return status;
       }
       m._lua_settop(T, -got - 1);
-      const waiting = this.waiting;
-      this.waiting = null;
-      if (waiting) await waiting;
-      n = 0;
+      m._lua_pushinteger(T, BigInt(await this.nextFinished()));
+      n = 1;
     }
   }
 
