@@ -58,6 +58,39 @@ async function undiciLoop(url, n) {
   return us;
 }
 
+/** The same fan-out as bench/tasks-fast.lua in plain Node: n GETs at once with Promise.all (requests/s). */
+async function undiciFanOut(url, n) {
+  const { Agent } = require('undici');
+  const agent = new Agent();
+  const { origin, pathname } = new URL(url);
+  const get = async () => {
+    const r = await agent.request({ origin, path: pathname, method: 'GET' });
+    await r.body.text();
+  };
+  for (let i = 0; i < 50; i++) await get();
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: n }, get));
+  const rps = n / ((performance.now() - t0) / 1000);
+  await agent.close();
+  return rps;
+}
+
+/** Tasks (issue: many requests at once from one script): fan-out against a slow and a fast endpoint. */
+function benchTasks(base, rounds) {
+  const slow = [], fast = [], raw = [], mem = [];
+  const TASKS = Number(process.env.BENCH_TASKS ?? 1000);
+  return (async () => {
+    for (let r = 0; r < rounds; r++) {
+      const [one, total] = run(LUAHTTP[0], [LUAHTTP[1], path.join(here, 'tasks-slow.lua'), `${base}/delay/0.2`, '100']).out.split(' ').map(Number);
+      slow.push(total / one);
+      fast.push(Number(run(LUAHTTP[0], [LUAHTTP[1], path.join(here, 'tasks-fast.lua'), `${base}/get`, String(TASKS)]).out));
+      raw.push(await undiciFanOut(`${base}/get`, TASKS));
+      mem.push(run(LUAHTTP[0], [LUAHTTP[1], path.join(here, 'tasks-memory.lua'), `${base}/delay/1`, String(TASKS)]).out.split(' ').map(Number));
+    }
+    return { slow: median(slow), fast: median(fast), raw: median(raw), rssKb: median(mem.map((m) => m[0])), heapKb: median(mem.map((m) => m[1])), tasks: TASKS };
+  })();
+}
+
 const fmt = (x, d = 1) => x.toFixed(d);
 
 async function main() {
@@ -89,6 +122,13 @@ async function main() {
     console.log(`  luahttp/undici ${fmt(ratio(get.luahttp, get.undici), 2)}x`);
     console.log(`\n${(DOWNLOAD / 1048576).toFixed(0)} MiB download into ltn12.sink.null() (MB/s, median)`);
     console.log(`  native ${lua ? fmt(d.native) : '-'}   luahttp ${fmt(d.luahttp)}${lua ? `   luahttp/native ${fmt(ratio(dl.luahttp, dl.native), 2)}x (target >= 0.5x)` : ''}`);
+
+    const t = await benchTasks(server.base, ROUNDS);
+    const sequentialRps = 1e6 / g.luahttp;
+    console.log(`\ntasks (require "luahttp".spawn; median of ${ROUNDS} rounds)`);
+    console.log(`  100 tasks x GET answering after 200 ms: total ${fmt(t.slow, 2)}x one request's time   (target <= 1.5x; native LuaSocket one after another: 100x)`);
+    console.log(`  ${t.tasks} tasks x GET /get: ${fmt(t.fast, 0)} req/s   sequential loop ${fmt(sequentialRps, 0)} req/s (${fmt(t.fast / sequentialRps, 2)}x)   node+undici Promise.all ${fmt(t.raw, 0)} req/s (luahttp/undici ${fmt(t.fast / t.raw, 2)}x)`);
+    console.log(`  memory per in-flight task (${t.tasks} in flight): ${fmt(t.rssKb)} KB resident, ${fmt(t.heapKb)} KB of it Lua heap`);
 
     console.log(`\nstart-up (wall ms, median of ${STARTUPS}, interleaved)`);
     for (const ca of [false, true]) {
