@@ -104,6 +104,15 @@ local function searcher_lua(name)
   error(sformat("error loading module '%s' from file '%s':\n\t%s", name, filename, lerr), 0)
 end
 package.searchers[2] = searcher_lua
+-- The C searchers: C modules cannot load into WebAssembly, so they explain that (lua/runtime/c-modules.lua,
+-- read only when a require gets this far).
+local cmodules
+for i, which in ipairs { "c", "croot" } do
+  package.searchers[i + 2] = function(name)
+    cmodules = cmodules or runtimefile("runtime/c-modules.lua")(sys)
+    return cmodules[which](name)
+  end
+end
 
 -- luahttp's own modules: in package.preload, so they win over LuaSocket's files on disk.
 local preload = package.preload
@@ -131,6 +140,16 @@ ourmodule("ssl.https", "ssl/https.lua")
 ourmodule("luahttp.socket.helpers", "socket/helpers.lua")
 ourmodule("luahttp.argcheck", "luahttp/argcheck.lua")
 ourmodule("luahttp.tasks", "luahttp/tasks.lua")
+ourmodule("cjson", "cjson.lua")
+ourmodule("cjson.safe", "cjson/safe.lua")
+-- cjson.null is a NULL light userdata, as lua-cjson's. Lua prints one with C's "%p": glibc writes
+-- "(nil)", the WASM build's libc "0"; a metatable (shared by every light userdata, and luahttp makes
+-- no other) restores `userdata: (nil)`, which scripts print when a JSON field is null.
+preload["luahttp.json"] = function()
+  local null = sys.lightnull()
+  debug.setmetatable(null, { __tostring = function() return "userdata: (nil)" end })
+  return runtimefile("luahttp/json.lua")(null)
+end
 -- `require "luahttp"`: how a script (or a test harness) tells it runs under luahttp, without adding
 -- a field to LuaSocket's own tables.
 -- Its tasks (lua/luahttp/tasks.lua) load with it.

@@ -39,6 +39,7 @@ export interface RawLua {
   _lua_pushinteger(L: number, n: bigint): void;
   _lua_pushlstring(L: number, p: number, len: number): number;
   _lua_pushboolean(L: number, b: number): void;
+  _lua_pushlightuserdata(L: number, p: number): void;
   _lua_pushcclosure(L: number, fn: number, n: number): void;
   _lua_createtable(L: number, narr: number, nrec: number): void;
   _lua_setfield(L: number, idx: number, k: number): void;

@@ -76,6 +76,8 @@ export class LuaVm {
     const sys: Record<string, LuaCFunction> = {
       ...systemPrimitives(api, this.files, { exit: options.exit }),
       newudata: (Ls) => { api.m._lua_newuserdatauv(Ls, 0, 0); return 1; },
+      // cjson.null: a NULL light userdata, as lua-cjson's (pure Lua cannot make one).
+      lightnull: (Ls) => { api.m._lua_pushlightuserdata(Ls, 0); return 1; },
       core: this.coreLoader(options),
       ourchunk: (Ls) => this.pushOurChunk(Ls),
     };
