@@ -140,6 +140,7 @@ ourmodule("ssl.https", "ssl/https.lua")
 ourmodule("luahttp.socket.helpers", "socket/helpers.lua")
 ourmodule("luahttp.argcheck", "luahttp/argcheck.lua")
 ourmodule("luahttp.tasks", "luahttp/tasks.lua")
+ourmodule("luahttp.repl", "runtime/repl.lua")
 ourmodule("cjson", "cjson.lua")
 ourmodule("cjson.safe", "cjson/safe.lua")
 -- cjson.null is a NULL light userdata, as lua-cjson's. Lua prints one with C's "%p": glibc writes

@@ -35,10 +35,23 @@ local function finish(status)
   return status
 end
 
+-- quiet: the REPL reports errors without the program name, as lua.c's doREPL does.
 local function docall(f, ...)
   local r = table.pack(xpcall(f, msghandler, ...))
   if not r[1] then message(tostring(r[2])); return false end
   return true, r
+end
+
+local function replcall(f)
+  local r = table.pack(xpcall(f, msghandler))
+  if not r[1] then stderr:write(tostring(r[2]), "\n"); return false end
+  return true, r
+end
+
+local function repl()
+  local run = require("luahttp.repl")
+  package.loaded["luahttp.repl"] = nil
+  run(replcall, function(msg) stderr:write(msg, "\n") end, opts.stdintty)
 end
 
 local function dochunk(f, err)
@@ -94,5 +107,12 @@ elseif opts.readstdin then
   local f, err = loadfile(nil)
   if not f then message(err); return finish(1) end
   if not docall(f) then return finish(1) end
+end
+-- lua.c: -i enters the REPL after the script; so does a bare call on a terminal (after the version).
+if opts.interactive then
+  if not opts.version then
+    io.stdout:write(_VERSION, ".6  Copyright (C) 1994-2023 Lua.org, PUC-Rio (luahttp ", opts.luahttpversion, ")\n")
+  end
+  repl()
 end
 return finish(0)

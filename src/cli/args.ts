@@ -14,6 +14,8 @@ export interface CliOptions {
   httpbin: boolean;
   connectTo: string[];
   help: boolean;
+  /** --version: luahttp's own version line (-v keeps lua's meaning: Lua's banner). */
+  luahttpVersion: boolean;
   /** --insecure: TLS without certificate or host name verification (unless a request sets verify). */
   insecure: boolean;
   /** --proxy URL (curl -x): for every request without its own reqt.proxy; "" = none, ignoring *_proxy. */
@@ -37,7 +39,7 @@ const WITH_VALUE = new Set(['--connect-to', '--proxy', '--noproxy', '--timeout']
 export function parseArgs(args: string[], progname = 'luahttp'): CliOptions {
   const o: CliOptions = {
     argv: [progname, ...args], scriptIndex: null, actions: [], version: false, interactive: false,
-    noEnv: false, warnings: false, httpbin: false, connectTo: [], help: false,
+    noEnv: false, warnings: false, httpbin: false, connectTo: [], help: false, luahttpVersion: false,
     insecure: false, compressed: false, trace: false, http2: false,
   };
   for (let i = 0; i < args.length; i++) {
@@ -49,6 +51,8 @@ export function parseArgs(args: string[], progname = 'luahttp'): CliOptions {
     if (a.startsWith('--')) {
       const [name, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
       let value = inline;
+      // A switch given a value (`--httpbin=no`) is a mistake, never read as on.
+      if (!WITH_VALUE.has(name) && inline !== undefined) throw new UsageError(`option '${name}' takes no value (got '${a}')`);
       if (WITH_VALUE.has(name) && value === undefined) {
         value = args[++i];
         if (value === undefined) throw new UsageError(`'${name}' needs an argument`);
@@ -60,6 +64,7 @@ export function parseArgs(args: string[], progname = 'luahttp'): CliOptions {
           o.connectTo.push(value!);
           break;
         case '--help': o.help = true; break;
+        case '--version': o.luahttpVersion = true; break;
         case '--insecure': o.insecure = true; break;
         case '--proxy': o.proxy = value!; break;
         case '--noproxy': o.noProxy = value!; break;
@@ -77,6 +82,7 @@ export function parseArgs(args: string[], progname = 'luahttp'): CliOptions {
       continue;
     }
     const flag = a[1]!;
+    if (a === '-h') { o.help = true; continue; }
     switch (flag) {
       case 'E': case 'W': case 'i': case 'v':
         if (a.length !== 2) throw new UsageError(`unrecognized option '${a}'`);
@@ -126,7 +132,8 @@ luahttp options:
   --trace                   print each request and response head, connects, reuse and
                             timings to stderr (like curl -v; stdout untouched)
   --http2                   let https connections negotiate HTTP/2
-  --help                    show this help
+  --version                 show luahttp's version (and the Lua and Node it runs on)
+  --help, -h                show this help
 Commands:
   ${progname} httpbin [--port N] [--host H]   run the bundled httpbin-compatible server alone
 `;

@@ -71,6 +71,10 @@ export async function main(args: string[]): Promise<void> {
     fs.writeSync(1, usage(PROGNAME));
     process.exit(0);
   }
+  if (o.luahttpVersion) {
+    fs.writeSync(1, `${PROGNAME} ${LUAHTTP_VERSION} (Lua 5.4.6 on wasmoon, LuaSocket 3.1.0 and LuaSec 1.2.0 APIs, Node ${process.version})\n`);
+    process.exit(0);
+  }
   const host = new IoLink({ connectTo: o.connectTo, httpbin: o.httpbin, transport: transportSettings(o) });
   // The host thread is needed up front only for --httpbin (its server runs there); otherwise it
   // starts on the first wait that cannot yield.
@@ -132,10 +136,12 @@ export async function main(args: string[]): Promise<void> {
   const stdinIsTerminal = bare && (require('node:tty') as typeof import('node:tty')).isatty(0);
   api.pushBoolean(L, bare && !stdinIsTerminal);
   api.setField(L, -2, 'readstdin');
-  if (stdinIsTerminal || o.interactive) {
-    writeStderr(`${PROGNAME}: interactive mode is not supported; give a script, -e stat or - (stdin)\n`);
-    exit(1);
-  }
+  // lua.c: -i, or no script, -e or -v with stdin a terminal, enters the REPL (lua/runtime/repl.lua).
+  const interactive = o.interactive || stdinIsTerminal;
+  api.pushBoolean(L, interactive);
+  api.setField(L, -2, 'interactive');
+  api.pushBoolean(L, interactive && (stdinIsTerminal || (require('node:tty') as typeof import('node:tty')).isatty(0)));
+  api.setField(L, -2, 'stdintty');
 
   let status = 1;
   if (await vm.runDriven(1, 1) !== 0) writeStderr(`${PROGNAME}: ${api.toText(L, -1)}\n`);

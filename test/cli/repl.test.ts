@@ -1,0 +1,102 @@
+// luahttp's interactive mode (lua/runtime/repl.lua) against lua5.4's (lua.c doREPL, Debian's build with
+// readline): the same input, piped or on a pseudo-terminal, gives the same transcript; only the
+// version banner differs (it names luahttp).
+import { spawn, spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { HAS_NATIVE_LUA, REPO_ROOT, runProcess } from '../oracle/lua-runner.js';
+
+const BIN = path.join(REPO_ROOT, 'bin/luahttp.js');
+const HAS_PYTHON = spawnSync('python3', ['-c', 'import pty'], { stdio: 'ignore' }).status === 0;
+const banner = (s: string): string => s.replace(/^Lua 5\.4\.\d+ {2}Copyright \(C\) 1994-20\d\d Lua\.org, PUC-Rio( \(luahttp [^)]*\))?\n/m, '<banner>\n');
+
+/** stdout and stderr merged in one pipe, as a user sees them. */
+async function transcript(cmd: string, args: string[], input: string, env: Record<string, string> = {}): Promise<string> {
+  const r = await runProcess('sh', ['-c', `"$0" "$@" 2>&1`, cmd, ...args], 20_000, { stdin: input, env: { ...process.env, ...env } });
+  return banner(r.stdout.toString('latin1')) + `[exit ${r.exitCode}]`;
+}
+
+const CASES: Record<string, { args?: string[]; input: string }> = {
+  'expressions, =expr, statements and multi-line input': {
+    input: 'x = 1\n=x\nreturn 1, nil, "s"\nx + 1\nfor i = 1, 2 do\nprint(i)\nend\nlocal t = {\n1,\n2 }\n=#t\n\n=nil\nreturn\n',
+  },
+  'errors: runtime with traceback, syntax, error objects, print failing': {
+    input: 'error("boom")\n1 +\nerror({})\nerror(setmetatable({}, {__tostring = function() return "custom" end}))\nprint = nil\n=1\n',
+  },
+  'prompts from _PROMPT and _PROMPT2': {
+    input: '_PROMPT = "lua> "\n_PROMPT2 = 7\nif true then\nend\n',
+  },
+  'os.exit ends the session with its status': {
+    input: 'print("before")\nos.exit(3)\nprint("after")\n',
+  },
+  '-i after -e and a script': {
+    args: ['-e', 'greeting = "hi"', 'SCRIPT', 'a1'],
+    input: '=greeting\n=arg[1]\n=...\n',
+  },
+  'an incomplete chunk at end of input': {
+    input: 'function f()\n',
+  },
+};
+
+describe.skipIf(!HAS_NATIVE_LUA)('interactive mode (-i) with piped input', () => {
+  for (const [name, c] of Object.entries(CASES)) {
+    test(name, async () => {
+      const script = path.join(REPO_ROOT, 'test/lua/cli-varargs.lua');
+      const args = ['-i', ...(c.args ?? []).map((a) => (a === 'SCRIPT' ? script : a))];
+      const [native, ours] = await Promise.all([
+        transcript('lua5.4', args, c.input),
+        transcript(process.execPath, [BIN, ...args], c.input),
+      ]);
+      expect(ours.replaceAll('luahttp:', 'lua5.4:')).toBe(native);
+    });
+  }
+});
+
+/** Runs a command on a pseudo-terminal, types `input`, returns what the terminal showed. */
+function onTerminal(cmd: string[], input: string): Promise<string> {
+  const py = `
+import os, pty, sys, time, select
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp(sys.argv[1], sys.argv[1:])
+out = b''
+def drain(t):
+    global out
+    end = time.time() + t
+    while time.time() < end:
+        r, _, _ = select.select([fd], [], [], 0.05)
+        if r:
+            try:
+                d = os.read(fd, 4096)
+            except OSError:
+                return
+            if not d:
+                return
+            out += d
+drain(1.5)
+for line in sys.stdin.read().split('\\n'):
+    os.write(fd, (line + '\\n').encode())
+    drain(0.5)
+os.write(fd, b'\\x04')
+drain(2)
+_, status = os.waitpid(pid, 0)
+sys.stdout.write(out.decode('latin1') + '[exit %d]' % os.waitstatus_to_exitcode(status))
+`;
+  return new Promise((resolve, reject) => {
+    const p = spawn('python3', ['-c', py, ...cmd], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, TERM: 'dumb' } });
+    let out = '';
+    p.stdout.on('data', (d) => { out += d; });
+    p.on('close', () => resolve(out));
+    p.on('error', reject);
+    p.stdin.end(input);
+  });
+}
+
+describe.skipIf(!HAS_PYTHON)('a bare luahttp on a terminal', () => {
+  test('starts the REPL with the version banner, evaluates, and ends at end of input', async () => {
+    const shown = (await onTerminal([process.execPath, BIN], '=1 + 1\nprint("x" .. 2)')).replace(/\r\n/g, '\n');
+    expect(shown).toMatch(/^Lua 5\.4\.6 {2}Copyright \(C\) 1994-2023 Lua\.org, PUC-Rio \(luahttp [^)]+\)\n> /);
+    expect(shown).toContain('> =1 + 1\n2\n> print("x" .. 2)\nx2\n> ');
+    expect(shown).toMatch(/\[exit 0\]$/);
+  }, 30_000);
+});
