@@ -336,11 +336,20 @@ end
 local trequest
 
 -- What LuaSocket's try(…) with a finalizer closing the connection does, without a closure per
--- request: close, then raise the message as a try-exception (socket.protect returns nil, msg).
+-- request: drop the connection, then raise the message as a try-exception (socket.protect returns
+-- nil, msg).
 local function closeandraise(h, err)
-  core.close(h)
+  core.close(h, true)
   socket.try(nil, err)
 end
+
+-- A request left early must not keep its connection and buffered body: LuaSocket's sockets close
+-- when collected, luahttp's exchanges live on the I/O side. Each request holds a guard that drops
+-- its exchange when trequest is left by an error (a sink or source that raises: __close) or when
+-- the coroutine running it is abandoned mid-request (its sink yielded, nobody resumes it: __gc).
+-- After a finished request the exchange is already closed and the guard does nothing.
+local function dropexchange(guard) core.close(guard[1], true) end
+local GUARD = { __close = dropexchange, __gc = dropexchange }
 
 local function tredirect(reqt, location, deadline)
   local newurl = url.absolute(reqt.url, location)
@@ -381,8 +390,12 @@ function trequest(reqt, deadline)
     local https = package.loaded["ssl.https"]
     timeout = https and https.TIMEOUT or 60
   end
-  local h = core.request(dial, nreqt.method, nreqt.uri, wireheaders(nreqt),
+  local h, crowded = core.request(dial, nreqt.method, nreqt.uri, wireheaders(nreqt),
     nreqt.source ~= nil, timeout, canyield(), extras(nreqt, deadline))
+  local guard <close> = setmetatable({ h }, GUARD)
+  -- Many exchanges open at once: collect abandoned coroutines now, whose guards release theirs (their
+  -- bodies are held outside Lua's heap, so the collector would not hurry on its own).
+  if crowded then collectgarbage() end
   local step = nreqt.step or ltn12.pump.step
   if nreqt.source then
     local ok, err = ltn12.pump.all(nreqt.source, function(chunk)

@@ -23,6 +23,8 @@ const BODY_LENGTH = 1;
 const BODY_CHUNKED = 3;
 /** Request body bytes gathered before a round trip. */
 const SEND_BATCH = 64 * 1024;
+/** Open exchanges below which request() never asks for a collection (see crowdedAfter). */
+const COLLECT_AT_LEAST = 8;
 
 /** A step's remainder, run with the operation's reply (now or after the script's wait). */
 type Continuation = (L: number, reply: any) => number; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -114,6 +116,19 @@ export function httpCore(api: LuaApi, io: HttpIo): Record<string, LuaCFunction> 
   };
   const exchanges = new Map<number, ClientExchange>();
   let nextId = 1;
+  /** Open exchanges at which request() asks http.lua for a full collection (see crowdedAfter). */
+  let collectAt = COLLECT_AT_LEAST;
+  /**
+   * Whether so many exchanges are open that abandoned coroutines may be holding some: their guards
+   * only run when Lua collects them, and Lua cannot see the bodies and sockets they keep outside its
+   * heap. The mark doubles when a collection freed nothing (the exchanges are really in use), so
+   * the cost stays amortised, and drops back once they are closed.
+   */
+  const crowdedAfter = (open: number): boolean => {
+    if (open >= collectAt) { collectAt = open * 2; return true; }
+    if (open * 4 < collectAt) collectAt = Math.max(COLLECT_AT_LEAST, open * 2);
+    return false;
+  };
 
   /** Runs one host operation for the exchange, then `cont` with its reply. */
   const blockOn = (L: number, ex: ClientExchange, msg: { op: string } & Record<string, unknown>, transfer: ArrayBuffer[], cont: Continuation): number => {
@@ -282,7 +297,8 @@ export function httpCore(api: LuaApi, io: HttpIo): Record<string, LuaCFunction> 
       const yields = api.toBoolean(L, 7) && io.inProcess !== undefined;
       exchanges.set(id, { req, yields, cont: null, reply: undefined, started: false, pending: [], pendingLen: 0, pieces: [], continues: [], inRing: [], buffered: 0, done: false, error: null, streaming: false, remaining: null });
       api.pushInteger(L, id);
-      return 1;
+      api.pushBoolean(L, crowdedAfter(exchanges.size));
+      return 2;
     },
     /** send(h, chunk) → 1 | nil, err */
     send(L) {
@@ -379,7 +395,11 @@ export function httpCore(api: LuaApi, io: HttpIo): Record<string, LuaCFunction> 
       ex.cont = null;
       return cont(L, ex.reply);
     },
-    /** close(h): abandons an unfinished exchange (the host aborts it). */
+    /**
+     * close(h [, drop]): ends the exchange; the host aborts it if unfinished. drop: the script left
+     * the request early (an error, an abort, a collected coroutine): abort at once, without first
+     * letting a nearly complete response end so its connection stays reusable.
+     */
     close(L) {
       const id = api.toInteger(L, 1);
       const ex = exchanges.get(id);
@@ -387,8 +407,9 @@ export function httpCore(api: LuaApi, io: HttpIo): Record<string, LuaCFunction> 
         exchanges.delete(id);
         // Nothing to wait for: an in-process close runs on its own.
         if (ex.started && !ex.done) {
-          if (ex.yields) void io.inProcess!({ op: 'http.close', id });
-          else rpc().call({ op: 'http.close', id });
+          const msg = { op: 'http.close', id, drop: api.toBoolean(L, 2) };
+          if (ex.yields) void io.inProcess!(msg);
+          else rpc().call(msg);
         }
       }
       return 0;

@@ -80,9 +80,10 @@ export function httpOps(transport: Transport, ring: ByteRing, crossThread: boole
     },
     'http.close': async (msg) => {
       // The VM may have read the last byte before undici saw the end: give it a moment, so the
-      // connection stays reusable instead of being destroyed.
+      // connection stays reusable instead of being destroyed. Not when the script dropped the
+      // request: then the rest of the response is unwanted, and the socket goes at once.
       const ex = exchange(msg);
-      await ex?.settled(20);
+      if (!msg.drop) await ex?.settled(20);
       ex?.abort();
       exchanges.delete(msg.id as number);
       return { value: {} };
