@@ -1,0 +1,105 @@
+-- Fixture for test/io/leaks-soak.test.ts: arg[3] requests that leave early in every way a script
+-- can (a sink that raises, a sink that aborts, a coroutine abandoned inside its sink, a source that
+-- raises, the same where the request cannot yield), mixed with refused connections, timeouts,
+-- truncated bodies and plain requests. Every arg[4] requests it prints the process's open sockets
+-- and its VmRSS (kB): both must level off.
+-- arg[1]: the server's base URL; arg[2]: a port nobody listens on.
+local http = require("socket.http")
+local ltn12 = require("ltn12")
+
+local base, refused = arg[1], "http://127.0.0.1:" .. arg[2] .. "/"
+local total, every = tonumber(arg[3]), tonumber(arg[4])
+
+-- Sockets of this process (the VM and the I/O side are one process: the shell's parent).
+local function sockets()
+  local p = assert(io.popen("ls -l /proc/$PPID/fd 2>/dev/null | grep -c socket"))
+  local n = p:read("n")
+  p:close()
+  return n
+end
+
+local function rss()
+  local f = assert(io.open("/proc/self/status", "r"))
+  local s = f:read("a")
+  f:close()
+  return tonumber(s:match("VmRSS:%s*(%d+)"))
+end
+
+local function raising(chunk)
+  if chunk then error("sink raised") end
+  return 1
+end
+
+local function aborting(chunk)
+  if chunk then return nil, "abort" end
+  return 1
+end
+
+-- Starts a request in a coroutine whose sink yields at the first chunk; the coroutine is dropped.
+local function abandoned(url)
+  local co = coroutine.wrap(function()
+    http.request { url = url, sink = function(chunk) coroutine.yield() return 1 end }
+  end)
+  co()
+end
+
+local function raisingsource()
+  local n = 0
+  return function()
+    n = n + 1
+    if n > 3 then error("source raised") end
+    return string.rep("u", 30000)
+  end
+end
+
+-- Where a request cannot yield (a gsub callback) it blocks on the I/O thread: same rules there.
+local function blocked(f)
+  string.gsub("x", "x", function() f() end)
+end
+
+local outcomes = {}
+local function note(kind, ok)
+  local key = kind .. (ok and " ok" or " failed")
+  outcomes[key] = (outcomes[key] or 0) + 1
+end
+
+local kinds = {
+  function() note("raising sink", not pcall(http.request, { url = base .. "/big", sink = raising })) end,
+  function() local r, e = http.request { url = base .. "/big", sink = aborting }; note("aborting sink", r == nil and e == "abort") end,
+  function() abandoned(base .. "/big"); note("abandoned coroutine", true) end,
+  function() local r, e = http.request(refused); note("refused", r == nil and e == "connection refused") end,
+  function() local r, e = http.request { url = base .. "/stall", timeout = 0.02 }; note("timeout", r == nil and e == "timeout") end,
+  function() local r, e = http.request { url = base .. "/truncated", sink = ltn12.sink.null() }; note("truncated", r == nil and e == "closed") end,
+  function() local b, c = http.request(base .. "/small"); note("plain", b == "small body" and c == 200) end,
+  function() blocked(function() note("raising sink, blocking", not pcall(http.request, { url = base .. "/big", sink = raising })) end) end,
+  function() blocked(function() local r, e = http.request { url = base .. "/big", sink = aborting }; note("aborting sink, blocking", r == nil and e == "abort") end) end,
+  function()
+    local ok = not pcall(http.request, { url = base .. "/upload", method = "POST", source = raisingsource(), sink = ltn12.sink.null() })
+    note("raising source", ok)
+  end,
+}
+
+-- arg[3] == "abort": how many sockets are open right after each of 20 aborting sinks returned
+-- (yielding, then blocking): the connection must already be gone, not closed a moment later.
+if arg[3] == "abort" then
+  local before, most = sockets(), 0
+  for i = 1, 40 do
+    local r, e
+    local function go() r, e = http.request { url = base .. "/big", sink = aborting } end
+    if i > 20 then blocked(go) else go() end
+    assert(r == nil and e == "abort", e)
+    most = math.max(most, sockets())
+  end
+  print("sockets", before, most)
+  return
+end
+
+print("checkpoint", 0, sockets(), rss())
+for i = 1, total do
+  kinds[(i - 1) % #kinds + 1]()
+  if i % every == 0 then print("checkpoint", i, sockets(), rss()) end
+end
+local names = {}
+for k in pairs(outcomes) do names[#names + 1] = k end
+table.sort(names)
+for _, k in ipairs(names) do print("outcome", k, outcomes[k]) end
