@@ -4,7 +4,6 @@
 // timeouts, truncated bodies and plain ones, and reports its open sockets and RSS as it goes; both
 // must level off. The bounds are generous on purpose (numbers measured: see the notes and README).
 import http from 'node:http';
-import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { luahttpRunArgs } from '../oracle/lua-runner.js';
@@ -17,7 +16,8 @@ const EVERY = 250;
 
 let server: http.Server;
 let base = '';
-let refusedPort = 0;
+/** Nobody listens on port 1, and it is below the ephemeral range: no client socket can take it. */
+const refusedPort = 1;
 
 beforeAll(async () => {
   server = http.createServer((req, res) => {
@@ -53,11 +53,6 @@ beforeAll(async () => {
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  // A port nobody listens on: bound once, then closed.
-  const probe = net.createServer();
-  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-  refusedPort = (probe.address() as AddressInfo).port;
-  await new Promise((r) => probe.close(r));
 });
 
 afterAll(async () => {
@@ -75,7 +70,7 @@ test(`${TOTAL} requests left early, refused, timed out or truncated: open socket
   expect(r.exitCode, r.stderr).toBe(0);
   expect(checkpoints.at(-1)!.i).toBe(TOTAL);
   // Every kind behaved as the script expects (a "failed" entry names the kind that did not).
-  expect(Object.keys(outcomes).filter((k) => k.endsWith(' failed')), JSON.stringify(outcomes)).toEqual([]);
+  expect(Object.keys(outcomes).filter((k) => k.includes(' failed')), JSON.stringify(outcomes)).toEqual([]);
   // Sockets: a few pooled connections and abandoned coroutines not yet collected, never one per request.
   expect(Math.max(...checkpoints.map((c) => c.sockets))).toBeLessThan(40);
   // RSS: what the second half adds over the first half's peak stays small (before the fix: +4.5 MB

@@ -3,7 +3,8 @@
 -- raises, the same where the request cannot yield), mixed with refused connections, timeouts,
 -- truncated bodies and plain requests. Every arg[4] requests it prints the process's open sockets
 -- and its VmRSS (kB): both must level off.
--- arg[1]: the server's base URL; arg[2]: a port nobody listens on.
+-- arg[1]: the server's base URL; arg[2]: a port nobody listens on (port 1: below the ephemeral range,
+-- so no connection of this or another process can be holding it).
 local http = require("socket.http")
 local ltn12 = require("ltn12")
 
@@ -58,21 +59,21 @@ local function blocked(f)
 end
 
 local outcomes = {}
-local function note(kind, ok)
-  local key = kind .. (ok and " ok" or " failed")
+local function note(kind, ok, err)
+  local key = kind .. (ok and " ok" or (" failed: " .. tostring(err)))
   outcomes[key] = (outcomes[key] or 0) + 1
 end
 
 local kinds = {
   function() note("raising sink", not pcall(http.request, { url = base .. "/big", sink = raising })) end,
-  function() local r, e = http.request { url = base .. "/big", sink = aborting }; note("aborting sink", r == nil and e == "abort") end,
+  function() local r, e = http.request { url = base .. "/big", sink = aborting }; note("aborting sink", r == nil and e == "abort", e) end,
   function() abandoned(base .. "/big"); note("abandoned coroutine", true) end,
-  function() local r, e = http.request(refused); note("refused", r == nil and e == "connection refused") end,
-  function() local r, e = http.request { url = base .. "/stall", timeout = 0.02 }; note("timeout", r == nil and e == "timeout") end,
-  function() local r, e = http.request { url = base .. "/truncated", sink = ltn12.sink.null() }; note("truncated", r == nil and e == "closed") end,
-  function() local b, c = http.request(base .. "/small"); note("plain", b == "small body" and c == 200) end,
+  function() local r, e = http.request(refused); note("refused", r == nil and e == "connection refused", e) end,
+  function() local r, e = http.request { url = base .. "/stall", timeout = 0.02 }; note("timeout", r == nil and e == "timeout", e) end,
+  function() local r, e = http.request { url = base .. "/truncated", sink = ltn12.sink.null() }; note("truncated", r == nil and e == "closed", e) end,
+  function() local b, c = http.request(base .. "/small"); note("plain", b == "small body" and c == 200, c) end,
   function() blocked(function() note("raising sink, blocking", not pcall(http.request, { url = base .. "/big", sink = raising })) end) end,
-  function() blocked(function() local r, e = http.request { url = base .. "/big", sink = aborting }; note("aborting sink, blocking", r == nil and e == "abort") end) end,
+  function() blocked(function() local r, e = http.request { url = base .. "/big", sink = aborting }; note("aborting sink, blocking", r == nil and e == "abort", e) end) end,
   function()
     local ok = not pcall(http.request, { url = base .. "/upload", method = "POST", source = raisingsource(), sink = ltn12.sink.null() })
     note("raising source", ok)
