@@ -119,9 +119,9 @@ local preload = package.preload
 local function ourmodule(name, file)
   preload[name] = function(...) return runtimefile(file)(...) end
 end
--- The JS cores (luahttp.core.socket, .ssl, .http) are built on first require: print("hi") never
+-- The JS cores (luahttp.core.socket, .ssl, .http, .lfs) are built on first require: print("hi") never
 -- loads their JS modules (start-up).
-for _, name in ipairs { "socket", "ssl", "http" } do
+for _, name in ipairs { "socket", "ssl", "http", "lfs" } do
   preload["luahttp.core." .. name] = function() return sys.core(name) end
 end
 ourmodule("ltn12", "ltn12.lua")
@@ -143,6 +143,7 @@ ourmodule("luahttp.tasks", "luahttp/tasks.lua")
 ourmodule("luahttp.repl", "runtime/repl.lua")
 ourmodule("cjson", "cjson.lua")
 ourmodule("cjson.safe", "cjson/safe.lua")
+ourmodule("lfs", "lfs.lua")
 -- cjson.null is a NULL light userdata, as lua-cjson's. Lua prints one with C's "%p": glibc writes
 -- "(nil)", the WASM build's libc "0"; a metatable (shared by every light userdata, and luahttp makes
 -- no other) restores `userdata: (nil)`, which scripts print when a JSON field is null.

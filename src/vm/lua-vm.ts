@@ -127,6 +127,9 @@ export class LuaVm {
           waitFor: (p) => { this.track(p); },
           pushPending: (Lp) => { api.m._lua_rawgeti(Lp, LUA_REGISTRYINDEX, BigInt(this.pendingRef)); },
         });
+      } else if (name === 'lfs') {
+        const { lfsCore } = require('../cores/lfs-core.js') as typeof import('../cores/lfs-core.js');
+        fns = lfsCore(api);
       } else {
         throw new Error(`luahttp: no core named ${name}`);
       }
