@@ -30,6 +30,8 @@ export interface CliOptions {
   trace: boolean;
   /** --http2: offer HTTP/2 by ALPN on TLS connections. */
   http2: boolean;
+  /** --no-system-ca: trust Node's bundled CA store only, not the operating system's too. */
+  systemCa: boolean;
 }
 
 export class UsageError extends Error {}
@@ -40,7 +42,7 @@ export function parseArgs(args: string[], progname = 'luahttp'): CliOptions {
   const o: CliOptions = {
     argv: [progname, ...args], scriptIndex: null, actions: [], version: false, interactive: false,
     noEnv: false, warnings: false, httpbin: false, connectTo: [], help: false, luahttpVersion: false,
-    insecure: false, compressed: false, trace: false, http2: false,
+    insecure: false, compressed: false, trace: false, http2: false, systemCa: true,
   };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
@@ -77,6 +79,7 @@ export function parseArgs(args: string[], progname = 'luahttp'): CliOptions {
         case '--compressed': o.compressed = true; break;
         case '--trace': o.trace = true; break;
         case '--http2': o.http2 = true; break;
+        case '--no-system-ca': o.systemCa = false; break;
         default: throw new UsageError(`unrecognized option '${a}'`);
       }
       continue;
@@ -132,6 +135,7 @@ luahttp options:
   --trace                   print each request and response head, connects, reuse and
                             timings to stderr (like curl -v; stdout untouched)
   --http2                   let https connections negotiate HTTP/2
+  --no-system-ca            trust Node's bundled CA store only (default: the system's too)
   --version                 show luahttp's version (and the Lua and Node it runs on)
   --help, -h                show this help
 Commands:

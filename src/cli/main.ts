@@ -31,7 +31,7 @@ async function inProcessHostFor(o: CliOptions, host: IoLink): Promise<InProcessH
 }
 
 function transportSettings(o: CliOptions): TransportSettings {
-  return { insecure: o.insecure, proxy: o.proxy, noProxy: o.noProxy, compressed: o.compressed, trace: o.trace, http2: o.http2 };
+  return { insecure: o.insecure, proxy: o.proxy, noProxy: o.noProxy, compressed: o.compressed, trace: o.trace, http2: o.http2, systemCa: o.systemCa };
 }
 
 /**

@@ -78,7 +78,7 @@ export class RawSockets {
   externalReadable: (id: number) => boolean = () => false;
   externalWritable: (id: number) => boolean = () => false;
 
-  constructor(private readonly rules: readonly ConnectToRule[] = [], private readonly insecure = false) {}
+  constructor(private readonly rules: readonly ConnectToRule[] = [], private readonly insecure = false, private readonly systemCa = true) {}
 
   /** Wakes a select waiting on id (a UDP socket got a datagram). */
   wakeId(id: number): void {
@@ -289,7 +289,7 @@ export class RawSockets {
       s.kind = 'connecting';
       const state: NonNullable<HostSocket['tls']> = { settled: false };
       s.tls = state;
-      const hs = startTls(raw, pending, spec, sni ?? s.host ?? s.names.remote?.address ?? 'localhost', sni, this.insecure);
+      const hs = startTls(raw, pending, spec, sni ?? s.host ?? s.names.remote?.address ?? 'localhost', sni, this.insecure, this.systemCa);
       state.socket = hs.socket;
       void hs.done.then((r) => {
         state.settled = true;

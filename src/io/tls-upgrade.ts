@@ -8,7 +8,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { Duplex } from 'node:stream';
 import { X509Certificate } from 'node:crypto';
-import { caList } from './transport.js';
+import { caList } from './transport/ca-store.js';
 import { luaSocketError, openSslVerifyText } from '../channel/luasocket-errors.js';
 
 /** An ssl.newcontext result as data (built VM-side in src/cores/ssl/ssl-core.ts). */
@@ -58,13 +58,14 @@ export interface TlsHandshake {
 }
 
 /** The secure-context part of a spec (shared by a server's SNI contexts). */
-function secureOptions(spec: TlsContextSpec): tls.SecureContextOptions {
+function secureOptions(spec: TlsContextSpec, systemCa = false): tls.SecureContextOptions {
   const o: tls.SecureContextOptions & { ciphersuites?: string } = {
     minVersion: spec.minVersion, maxVersion: spec.maxVersion, cert: spec.cert, key: spec.key,
     passphrase: spec.passphrase, ciphers: spec.ciphers, ecdhCurve: spec.ecdhCurve,
   };
   if (spec.ciphersuites) o.ciphersuites = spec.ciphersuites;
-  if (spec.cafile || spec.capath) o.ca = caList(spec.cafile, spec.capath);
+  const ca = caList(spec.cafile, spec.capath, systemCa && spec.mode === 'client');
+  if (ca) o.ca = ca;
   return o;
 }
 
@@ -122,11 +123,11 @@ function verifyText(sock: tls.TLSSocket): string | null {
  * Starts the handshake over raw. `hostname` is what the peer's certificate must name (the SNI name,
  * else the host the socket was connected to); `sni` is sent only when the script called conn:sni().
  */
-export function startTls(raw: net.Socket, pending: Buffer[], spec: TlsContextSpec, hostname: string, sni: string | null, insecure: boolean): TlsHandshake {
+export function startTls(raw: net.Socket, pending: Buffer[], spec: TlsContextSpec, hostname: string, sni: string | null, insecure: boolean, systemCa = true): TlsHandshake {
   let common: tls.SecureContextOptions & tls.CommonConnectionOptions;
   const sniContexts = new Map<string, tls.SecureContext>();
   try {
-    common = { ...secureOptions(spec), ALPNProtocols: spec.alpn };
+    common = { ...secureOptions(spec, systemCa), ALPNProtocols: spec.alpn };
     for (const [name, sub] of Object.entries(spec.sniContexts ?? {})) sniContexts.set(name, tls.createSecureContext(secureOptions(sub)));
   } catch (e) {
     raw.destroy();

@@ -1,10 +1,10 @@
 // The one transport every protocol module reaches the network through: undici agents (keep-alive
 // pools), with host mapping, TLS policy and proxies applied here, so no module can bypass them.
 import fs from 'node:fs';
-import path from 'node:path';
 import type { Dispatcher } from 'undici';
 import { resolveConnectTo, type ConnectToRule } from './connect-to.js';
 import { installLlhttpHooks } from './llhttp-hooks.js';
+import { caContext, caList } from './transport/ca-store.js';
 import { proxyFor, type ProxySettings } from './proxy-config.js';
 import type { TransportSettings } from '../runtime/io-link.js';
 
@@ -18,6 +18,8 @@ export interface TransportOptions extends ProxySettings {
   trace?: (line: string) => void;
   /** `--compressed`: every request asks for and decodes gzip/deflate/br (see HttpExchange). */
   compressed?: boolean;
+  /** Trust the operating system's CA store too (default true; `--no-system-ca`: false). */
+  systemCa?: boolean;
 }
 
 /** The TLS fields of a LuaSec request table, as http.lua normalises them. */
@@ -105,34 +107,6 @@ function undici(): UndiciParts {
   return undiciParts;
 }
 
-/** LuaSec's message when a CA file or directory cannot be loaded (ssl.newcontext fails the same way). */
-export class CaLoadError extends Error {}
-
-/**
- * Node's `ca` option replaces the default store, so `cafile`/`capath` are added to Node's roots and
- * NODE_EXTRA_CA_CERTS (which Node only applies when `ca` is absent).
- */
-export function caList(cafile: string | undefined, capath: string | undefined): string[] {
-  // Required here, not imported: an ESM import of node:tls evaluates every export, rootCertificates
-  // included (~4 ms of every script's first request).
-  const list = [...(require('node:tls') as typeof import('node:tls')).rootCertificates];
-  const extra = process.env.NODE_EXTRA_CA_CERTS;
-  if (extra) { try { list.push(fs.readFileSync(extra, 'latin1')); } catch { /* Node warns about it at start */ } }
-  try {
-    if (cafile) list.push(fs.readFileSync(cafile, 'latin1'));
-    if (capath) {
-      // OpenSSL's hashed directory (c_rehash: <hash>.<n>) and plain .pem/.crt files alike.
-      for (const f of fs.readdirSync(capath).sort()) {
-        if (!/^[0-9a-f]{8}\.\d+$|\.(pem|crt)$/i.test(f)) continue;
-        const text = fs.readFileSync(path.join(capath, f), 'latin1');
-        if (text.includes('-----BEGIN CERTIFICATE-----')) list.push(text);
-      }
-    }
-  } catch (e) {
-    throw new CaLoadError(`error loading CA locations (${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such file or directory' : (e as Error).message})`);
-  }
-  return list;
-}
 
 function decodedUserinfo(u: URL): string | null {
   if (!u.username && !u.password) return null;
@@ -205,7 +179,13 @@ export class Transport {
   private tlsOptions(t: TlsSettings | undefined): Record<string, unknown> {
     const verify = t?.verify ?? !this.options.insecure;
     const o: Record<string, unknown> = { rejectUnauthorized: verify };
-    if (verify && (t?.cafile || t?.capath)) { o.ca = caList(t.cafile, t.capath); o.caKey = `${t.cafile}|${t.capath}`; }
+    const system = this.options.systemCa ?? true;
+    const ca = verify ? caList(t?.cafile, t?.capath, system) : undefined;
+    if (ca) {
+      o.caKey = `${t?.cafile}|${t?.capath}|${system}`;
+      // With a client certificate the context must hold it too: Node builds one per connection then.
+      if (t?.certificate || t?.key) o.ca = ca; else o.secureContext = caContext(o.caKey as string, ca);
+    }
     // LuaSec's client certificate fields. caKey picks the agent, so it names them too: connections made
     // with one certificate are never reused for a request that gives another (or none).
     if (t?.certificate || t?.key) {
@@ -297,6 +277,7 @@ export function transportOptions(connectTo: ConnectToRule[], s: TransportSetting
     noProxy: s.noProxy,
     compressed: s.compressed,
     http2: s.http2,
+    systemCa: s.systemCa,
     // Straight to fd 2: the host thread's process.stderr is an async pipe through the main thread,
     // which may be blocked waiting for this very request.
     trace: s.trace ? (line) => { fs.writeSync(2, `${line}\n`); } : undefined,

@@ -21,6 +21,8 @@ export interface TransportSettings {
   compressed?: boolean;
   trace?: boolean;
   http2?: boolean;
+  /** Trust the operating system's CA store too (src/io/transport/ca-store.ts); default true. */
+  systemCa?: boolean;
   /** What scripts may connect to (src/io/transport/network-policy.ts); absent = anything (the CLI's default). */
   policy?: NetworkPolicyOptions;
 }
