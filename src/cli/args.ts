@@ -30,6 +30,8 @@ export interface CliOptions {
   trace: boolean;
   /** --http2: offer HTTP/2 by ALPN on TLS connections. */
   http2: boolean;
+  /** --progress: a meter on stderr (when it is a terminal) for response bodies lasting over a second. */
+  progress: boolean;
   /** --no-system-ca: trust Node's bundled CA store only, not the operating system's too. */
   systemCa: boolean;
 }
@@ -42,7 +44,7 @@ export function parseArgs(args: string[], progname = 'luahttp'): CliOptions {
   const o: CliOptions = {
     argv: [progname, ...args], scriptIndex: null, actions: [], version: false, interactive: false,
     noEnv: false, warnings: false, httpbin: false, connectTo: [], help: false, luahttpVersion: false,
-    insecure: false, compressed: false, trace: false, http2: false, systemCa: true,
+    insecure: false, compressed: false, trace: false, http2: false, systemCa: true, progress: false,
   };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
@@ -80,6 +82,7 @@ export function parseArgs(args: string[], progname = 'luahttp'): CliOptions {
         case '--trace': o.trace = true; break;
         case '--http2': o.http2 = true; break;
         case '--no-system-ca': o.systemCa = false; break;
+        case '--progress': o.progress = true; break;
         default: throw new UsageError(`unrecognized option '${a}'`);
       }
       continue;
@@ -135,6 +138,7 @@ luahttp options:
   --trace                   print each request and response head, connects, reuse and
                             timings to stderr (like curl -v; stdout untouched)
   --http2                   let https connections negotiate HTTP/2
+  --progress                a curl-like meter on stderr (a terminal) for bodies lasting over 1 s
   --no-system-ca            trust Node's bundled CA store only (default: the system's too)
   --version                 show luahttp's version (and the Lua and Node it runs on)
   --help, -h                show this help

@@ -101,7 +101,9 @@ export async function main(args: string[]): Promise<void> {
     return inProcess.then((h) => h.handle(msg));
   };
   // Loading undici while the engine compiled made one GET slower (117 vs 101 ms): it loads on first use.
-  vm = await LuaVm.create({ rpc: () => host.rpc(), ring: host.ring, exit, noEnv: o.noEnv, inProcess: handle });
+  // The meter only ever goes to a terminal: a redirected stderr stays the script's own.
+  const progress = o.progress && (require('node:tty') as typeof import('node:tty')).isatty(2);
+  vm = await LuaVm.create({ rpc: () => host.rpc(), ring: host.ring, exit, noEnv: o.noEnv, inProcess: handle, progress });
   const { api, L } = vm;
 
   vm.loadRuntimeFile('runtime/cli.lua');

@@ -6,6 +6,7 @@
 // operation on an in-process host and returns PENDING; lua/socket/http.lua yields to the driver and
 // calls continue(h) when it is done. Where it cannot (gsub callbacks, require loaders, …) the step is a
 // blocking RPC to the I/O host thread.
+import type { ProgressMeter } from './progress-meter.js';
 import type { LuaApi, LuaCFunction } from '../vm/lua-api.js';
 import { LuaType } from '../vm/lua-api.js';
 import { HostDiedError, type SyncRpcClient } from '../channel/sync-rpc.js';
@@ -40,9 +41,13 @@ export interface HttpIo {
   waitFor?: (p: Promise<void>) => void;
   /** Pushes the PENDING marker lua/socket/http.lua recognises. */
   pushPending?: (L: number) => void;
+  /** `--progress`: told of each response body's bytes (src/cores/progress-meter.ts). */
+  progress?: ProgressMeter;
 }
 
 interface ClientExchange {
+  /** Its number among the script's exchanges (the progress meter's key). */
+  id?: number;
   req: ExchangeRequest;
   /** In-process host, waited for by yielding (else: blocking RPC to the host thread). */
   yields: boolean;
@@ -191,6 +196,7 @@ export function httpCore(api: LuaApi, io: HttpIo): Record<string, LuaCFunction> 
 
   const addPiece = (ex: ClientExchange, piece: Uint8Array, inRing = false, continues = false): void => {
     if (piece.length === 0) return;
+    if (io.progress) io.progress.advance(ex.id!, piece.length);
     ex.pieces.push(piece);
     ex.continues.push(continues);
     ex.inRing.push(inRing);
@@ -322,6 +328,11 @@ export function httpCore(api: LuaApi, io: HttpIo): Record<string, LuaCFunction> 
       if (!ex) return fail(L, 'closed');
       return flush(L, id, ex, true, (Lh, r: HeadAndBody) => {
         if (r.error || !r.head) { exchanges.delete(id); return fail(Lh, r.error ?? 'closed'); }
+        if (io.progress) {
+          ex.id = id;
+          const length = r.head.headers.findIndex((h, i) => i % 2 === 0 && /^content-length$/i.test(Buffer.from(h).toString('latin1')));
+          io.progress.start(id, length >= 0 ? Number(Buffer.from(r.head.headers[length + 1]!).toString('latin1')) || null : null);
+        }
         takeBatch(ex, r.body);
         api.pushInteger(Lh, r.head.status);
         api.pushText(Lh, r.head.statusText);
@@ -403,6 +414,7 @@ export function httpCore(api: LuaApi, io: HttpIo): Record<string, LuaCFunction> 
     close(L) {
       const id = api.toInteger(L, 1);
       const ex = exchanges.get(id);
+      io.progress?.end(id);
       if (ex) {
         exchanges.delete(id);
         // Nothing to wait for: an in-process close runs on its own.

@@ -31,6 +31,8 @@ export interface LuaVmOptions {
    * to Node's event loop; without it (or where Lua cannot yield) every wait is a blocking RPC.
    */
   inProcess?: (msg: { op: string } & Record<string, unknown>) => Promise<unknown>;
+  /** `--progress` with stderr a terminal: a meter for long response bodies (src/cores/progress-meter.ts). */
+  progress?: boolean;
 }
 
 export class LuaVm {
@@ -126,6 +128,9 @@ export class LuaVm {
           inProcess: options.inProcess,
           waitFor: (p) => { this.track(p); },
           pushPending: (Lp) => { api.m._lua_rawgeti(Lp, LUA_REGISTRYINDEX, BigInt(this.pendingRef)); },
+          progress: options.progress
+            ? new (require('../cores/progress-meter.js') as typeof import('../cores/progress-meter.js')).ProgressMeter()
+            : undefined,
         });
       } else if (name === 'lfs') {
         const { lfsCore } = require('../cores/lfs-core.js') as typeof import('../cores/lfs-core.js');

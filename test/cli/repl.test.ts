@@ -1,13 +1,12 @@
 // luahttp's interactive mode (lua/runtime/repl.lua) against lua5.4's (lua.c doREPL, Debian's build with
 // readline): the same input, piped or on a pseudo-terminal, gives the same transcript; only the
 // version banner differs (it names luahttp).
-import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { HAS_NATIVE_LUA, REPO_ROOT, runProcess } from '../oracle/lua-runner.js';
+import { HAS_PTY, onTerminal } from '../support/terminal.js';
 
 const BIN = path.join(REPO_ROOT, 'bin/luahttp.js');
-const HAS_PYTHON = spawnSync('python3', ['-c', 'import pty'], { stdio: 'ignore' }).status === 0;
 const banner = (s: string): string => s.replace(/^Lua 5\.4\.\d+ {2}Copyright \(C\) 1994-20\d\d Lua\.org, PUC-Rio( \(luahttp [^)]*\))?\n/m, '<banner>\n');
 
 /** stdout and stderr merged in one pipe, as a user sees them. */
@@ -52,47 +51,7 @@ describe.skipIf(!HAS_NATIVE_LUA)('interactive mode (-i) with piped input', () =>
   }
 });
 
-/** Runs a command on a pseudo-terminal, types `input`, returns what the terminal showed. */
-function onTerminal(cmd: string[], input: string): Promise<string> {
-  const py = `
-import os, pty, sys, time, select
-pid, fd = pty.fork()
-if pid == 0:
-    os.execvp(sys.argv[1], sys.argv[1:])
-out = b''
-def drain(t):
-    global out
-    end = time.time() + t
-    while time.time() < end:
-        r, _, _ = select.select([fd], [], [], 0.05)
-        if r:
-            try:
-                d = os.read(fd, 4096)
-            except OSError:
-                return
-            if not d:
-                return
-            out += d
-drain(1.5)
-for line in sys.stdin.read().split('\\n'):
-    os.write(fd, (line + '\\n').encode())
-    drain(0.5)
-os.write(fd, b'\\x04')
-drain(2)
-_, status = os.waitpid(pid, 0)
-sys.stdout.write(out.decode('latin1') + '[exit %d]' % os.waitstatus_to_exitcode(status))
-`;
-  return new Promise((resolve, reject) => {
-    const p = spawn('python3', ['-c', py, ...cmd], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, TERM: 'dumb' } });
-    let out = '';
-    p.stdout.on('data', (d) => { out += d; });
-    p.on('close', () => resolve(out));
-    p.on('error', reject);
-    p.stdin.end(input);
-  });
-}
-
-describe.skipIf(!HAS_PYTHON)('a bare luahttp on a terminal', () => {
+describe.skipIf(!HAS_PTY)('a bare luahttp on a terminal', () => {
   test('starts the REPL with the version banner, evaluates, and ends at end of input', async () => {
     const shown = (await onTerminal([process.execPath, BIN], '=1 + 1\nprint("x" .. 2)')).replace(/\r\n/g, '\n');
     expect(shown).toMatch(/^Lua 5\.4\.6 {2}Copyright \(C\) 1994-2023 Lua\.org, PUC-Rio \(luahttp [^)]+\)\n> /);
