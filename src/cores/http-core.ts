@@ -149,16 +149,18 @@ export function httpCore(api: LuaApi, io: HttpIo): Record<string, LuaCFunction> 
     return 2;
   };
 
-  /** Sends the gathered body chunks (each stays one HTTP chunk, as LuaSocket sends them). */
+  /**
+   * Sends the gathered body chunks (each stays one HTTP chunk, as LuaSocket sends them). The first
+   * batch starts the request: a body that fits in it goes whole, so the host can send it again.
+   */
   const flush = (L: number, id: number, ex: ClientExchange, end: boolean, cont: Continuation): number => {
     const chunks = ex.pending;
     ex.pending = [];
     ex.pendingLen = 0;
-    const write = (Lw: number): number => blockOn(Lw, ex, { op: 'http.write', id, chunks, end }, chunks.map((c) => c.buffer as ArrayBuffer), cont);
-    if (ex.started) return write(L);
+    const transfer = chunks.map((c) => c.buffer as ArrayBuffer);
+    if (ex.started) return blockOn(L, ex, { op: 'http.write', id, chunks, end }, transfer, cont);
     ex.started = true;
-    if (!ex.req.hasBody) return blockOn(L, ex, { op: 'http.start', id, req: ex.req }, [], cont);
-    return blockOn(L, ex, { op: 'http.start', id, req: ex.req }, [], (Ls, r: { error?: string }) => (r.error ? cont(Ls, r) : write(Ls)));
+    return blockOn(L, ex, { op: 'http.start', id, req: ex.req, chunks, end }, transfer, cont);
   };
 
   /** More body: true = got some, false = no more (done or failed), a number = waiting (Lua results). */

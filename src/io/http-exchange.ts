@@ -5,7 +5,8 @@ import type zlib from 'node:zlib';
 import type { Dispatcher } from 'undici';
 import { luaSocketError } from '../channel/luasocket-errors.js';
 import { checkLlhttpLayout, pieceContinuesChunk } from './llhttp-hooks.js';
-import type { TlsSettings, Transport } from './transport.js';
+import { noteWriting, type ReuseMark } from './connection-reuse.js';
+import type { Route, TlsSettings, Transport } from './transport.js';
 import { RING_ENDED, RING_FAILED, type ByteRing } from '../channel/byte-ring.js';
 
 export interface ExchangeRequest {
@@ -65,6 +66,29 @@ export interface BodyRead {
 const PAUSE_ABOVE = 4 * 1024 * 1024;
 const RESUME_BELOW = 1024 * 1024;
 
+/** The request body as the VM hands over its first batch: all of it (complete) or the start. */
+export interface FirstBody {
+  chunks: Uint8Array[];
+  complete: boolean;
+}
+
+/**
+ * How often a request that found its pooled connection closed by the server is sent again: each
+ * failure discards one stale connection, so a few cover a pool a restarted server left behind.
+ */
+const STALE_RETRIES = 4;
+
+/** A complete request body, as a new iterable per attempt (chunks stay HTTP chunks, as streamed). */
+async function* replay(chunks: Uint8Array[]): AsyncGenerator<Uint8Array> {
+  yield* chunks;
+}
+
+/** undici's errors for a connection the peer closed or reset: what a stale pooled connection gives. */
+function isConnectionClosed(err: unknown): boolean {
+  const code = (err as { code?: string } | null)?.code;
+  return code === 'UND_ERR_SOCKET' || code === 'ECONNRESET' || code === 'EPIPE';
+}
+
 export class HttpExchange {
   private head: ResponseHead | null = null;
   private readonly chunks: Buffer[] = [];
@@ -88,11 +112,17 @@ export class HttpExchange {
   private ringFinished: (() => void) | null = null;
 
   private deadline: NodeJS.Timeout | null = null;
+  /**
+   * The whole request body when the VM had it before sending (no body: empty), so the request can be
+   * sent again; null when the body streams (then it goes on a new connection, never a stale one).
+   */
+  private readonly replayBody: Uint8Array[] | null;
+  private staleRetries = 0;
   /** The Content-Encoding decoder when `compressed` applies to this response. */
   private decoder: (zlib.Zlib & NodeJS.ReadWriteStream) | null = null;
   private makeDecoder: ((first: Buffer) => zlib.Zlib & NodeJS.ReadWriteStream) | null = null;
 
-  constructor(req: ExchangeRequest, transport: Transport) {
+  constructor(req: ExchangeRequest, transport: Transport, body?: FirstBody) {
     const timeout = req.timeoutMs === null ? 0 : Math.max(1, req.timeoutMs);
     const trace = transport.trace;
     const started = Date.now();
@@ -102,10 +132,19 @@ export class HttpExchange {
     if (compressed && !headers.some((h, i) => i % 2 === 0 && h.toLowerCase() === 'accept-encoding')) {
       headers = [...headers, 'Accept-Encoding', ACCEPT_ENCODING];
     }
+    this.replayBody = !req.hasBody ? [] : body?.complete ? body.chunks : null;
+    if (req.hasBody && !body?.complete) this.bodyChunks.push(...(body?.chunks ?? []));
     // undici's own (legacy) handler interface: the controller-style one costs a wrapper, a
     // controller and two header objects per response that luahttp never reads (raw headers only).
-    const handler = {
-      onConnect: (abort: (reason: Error) => void) => { this.abortRequest = abort; },
+    // A request sent again (see retryable) uses it again: undici is done with a failed attempt.
+    const handler: ReuseMark & Record<string, unknown> = {
+      reused: undefined,
+      onConnect: (abort: (reason: Error) => void) => {
+        this.abortRequest = abort;
+        noteWriting(handler);
+        // Ended (deadline, close) while this attempt waited for a connection.
+        if (this.failure !== null) abort(new Error('closed by luahttp'));
+      },
       onHeaders: (status: number, rawHeaders: Buffer[], resume: () => void, statusText: string): boolean => {
         this.resumeSocket = resume;
         checkLlhttpLayout(status);
@@ -113,7 +152,7 @@ export class HttpExchange {
         if (compressed) raw = this.startDecoding(raw);
         this.head = { status, statusText: statusText ?? '', headers: raw };
         if (trace) {
-          if (transport.connects === connectsBefore) trace('* Re-using existing connection');
+          if (handler.reused ?? transport.connects === connectsBefore) trace('* Re-using existing connection');
           trace(`< HTTP/1.1 ${status}${statusText ? ` ${statusText}` : ''}`);
           for (let i = 0; i + 1 < rawHeaders.length; i += 2) trace(`< ${rawHeaders[i]!.toString('latin1')}: ${rawHeaders[i + 1]!.toString('latin1')}`);
           trace(`* head after ${Date.now() - started} ms`);
@@ -138,7 +177,15 @@ export class HttpExchange {
         }
         this.finish();
       },
-      onError: (err: Error) => { trace?.(`* failed after ${Date.now() - started} ms: ${err.message}`); this.fail(err); },
+      onError: (err: Error) => {
+        if (this.retryable(err, handler)) {
+          trace?.(`* connection closed by the server before any response (${err.message}): sending again on another connection`);
+          send();
+          return;
+        }
+        trace?.(`* failed after ${Date.now() - started} ms: ${err.message}`);
+        this.fail(err);
+      },
     };
     if (req.deadlineMs != null) {
       this.deadline = setTimeout(() => {
@@ -147,9 +194,12 @@ export class HttpExchange {
       }, Math.max(1, req.deadlineMs));
       this.deadline.unref();
     }
-    let route;
+    let route: Route;
+    // A body that streams cannot be sent twice: it goes on a new connection, never one the server
+    // may have closed while it sat in the pool.
+    const fresh = this.replayBody === null;
     try {
-      route = transport.route({ origin: req.origin, path: req.path, headers, timeoutMs: req.timeoutMs, tls: req.tls, proxy: req.proxy });
+      route = transport.route({ origin: req.origin, path: req.path, headers, timeoutMs: req.timeoutMs, tls: req.tls, proxy: req.proxy, fresh });
     } catch (e) {
       this.fail(e);
       return;
@@ -158,16 +208,30 @@ export class HttpExchange {
       trace(`> ${req.method} ${route.origin === req.origin ? req.path : route.path} HTTP/1.1${route.proxy ? `   (${req.origin} via proxy ${route.proxy})` : `   (${req.origin})`}`);
       for (let i = 0; i + 1 < route.headers.length; i += 2) trace(`> ${route.headers[i]}: ${route.headers[i + 1]}`);
     }
-    route.dispatcher.dispatch({
-      origin: route.origin,
-      path: route.path,
-      method: req.method,
-      headers: route.headers,
-      body: req.hasBody ? this.bodyIterable() : null,
-      headersTimeout: timeout,
-      bodyTimeout: timeout,
-      reset: false,
-    } as Dispatcher.DispatchOptions, handler as unknown as Dispatcher.DispatchHandler);
+    const send = (): void => {
+      handler.reused = undefined;
+      route.dispatcher.dispatch({
+        origin: route.origin,
+        path: route.path,
+        method: req.method,
+        headers: route.headers,
+        body: !req.hasBody ? null : this.replayBody ? replay(this.replayBody) : this.bodyIterable(),
+        headersTimeout: timeout,
+        bodyTimeout: timeout,
+        reset: fresh,
+      } as Dispatcher.DispatchOptions, handler as unknown as Dispatcher.DispatchHandler);
+    };
+    send();
+  }
+
+  /**
+   * A request whose pooled connection turned out closed by the server (it failed before any byte of
+   * a response, on a connection an earlier request used) is sent again when its body can be; undici
+   * discarded that connection, so the next attempt takes another or opens one.
+   */
+  private retryable(err: unknown, mark: ReuseMark): boolean {
+    return mark.reused === true && this.head === null && this.failure === null && !this.ended
+      && this.replayBody !== null && isConnectionClosed(err) && this.staleRetries++ < STALE_RETRIES;
   }
 
   /** Decides whether this response is decoded; then Content-Encoding and Content-Length (of the coded bytes) are dropped. */
@@ -245,6 +309,7 @@ export class HttpExchange {
     return new Promise((resolve) => { this.wake = resolve; });
   }
 
+  /** The request body for undici: what the VM streams, chunk by chunk (one HTTP chunk each). */
   private async *bodyIterable(): AsyncGenerator<Uint8Array> {
     for (;;) {
       while (this.bodyChunks.length === 0) {

@@ -53,6 +53,8 @@ export interface RouteRequest {
   tls?: TlsSettings;
   /** A proxy the script named (string), none because http.lua already addressed it (null), or absent: the transport decides. */
   proxy?: string | null;
+  /** The request needs a connection of its own, opened for it and closed after it (a body that cannot be sent twice). */
+  fresh?: boolean;
 }
 
 type ConnectFn = (opts: Record<string, unknown> & { hostname: string; port: string | number; protocol: string }, cb: (err: Error | null, socket: unknown) => void) => void;
@@ -142,7 +144,7 @@ export class Transport {
 
   /** The dispatcher and request shape for one request: direct, via an HTTP proxy, or tunnelled with CONNECT. */
   route(req: RouteRequest): Route {
-    if (req.tls !== undefined || req.proxy !== undefined) return this.decideRoute(req);
+    if (req.tls !== undefined || req.proxy !== undefined || req.fresh) return this.decideRoute(req);
     const key = `${req.timeoutMs}|${req.origin}`;
     const dispatcher = this.directRoutes.get(key);
     if (dispatcher) return { dispatcher, origin: req.origin, path: req.path, headers: req.headers, proxy: null };
@@ -161,7 +163,8 @@ export class Transport {
         : proxyFor(this.options, protocol, target.hostname, port);
     const timeout = req.timeoutMs ?? 60_000;
     const tlsKey = this.tlsOptions(req.tls);
-    if (!proxy) return { dispatcher: this.agent(timeout, tlsKey), origin: req.origin, path: req.path, headers: req.headers, proxy: null };
+    const fresh = req.fresh ?? false;
+    if (!proxy) return { dispatcher: this.agent(timeout, tlsKey, fresh), origin: req.origin, path: req.path, headers: req.headers, proxy: null };
     const p = new URL(proxy);
     if (protocol === 'http:') {
       // A plain-http target: the request goes to the proxy in absolute form (as curl; LuaSocket's own
@@ -169,11 +172,11 @@ export class Transport {
       const headers = [...req.headers];
       const auth = decodedUserinfo(p);
       if (auth && !headers.some((h, i) => i % 2 === 0 && h.toLowerCase() === 'proxy-authorization')) headers.push('Proxy-Authorization', `Basic ${auth}`);
-      return { dispatcher: this.agent(timeout, tlsKey), origin: p.origin, path: req.origin + req.path, headers, proxy };
+      return { dispatcher: this.agent(timeout, tlsKey, fresh), origin: p.origin, path: req.origin + req.path, headers, proxy };
     }
     // https through a proxy: a CONNECT tunnel, TLS end to end; Proxy-Authorization goes in the CONNECT.
     const headers = req.headers.filter((_, i, a) => a[i - (i % 2)]!.toLowerCase() !== 'proxy-authorization');
-    return { dispatcher: this.proxyAgent(proxy, timeout, tlsKey), origin: req.origin, path: req.path, headers, proxy };
+    return { dispatcher: this.proxyAgent(proxy, timeout, tlsKey, fresh), origin: req.origin, path: req.path, headers, proxy };
   }
 
   private tlsOptions(t: TlsSettings | undefined): Record<string, unknown> {
@@ -204,9 +207,13 @@ export class Transport {
     return o;
   }
 
-  private agent(timeout: number, tlsOpts: Record<string, unknown>): Dispatcher {
+  /**
+   * fresh: a separate pool whose requests each open their own connection (HttpExchange sends them
+   * with `reset`, so none is kept): a pooled connection may have been closed by the server.
+   */
+  private agent(timeout: number, tlsOpts: Record<string, unknown>, fresh: boolean): Dispatcher {
     const { ca, caKey, ...rest } = tlsOpts;
-    const key = `direct|${timeout}|${rest.rejectUnauthorized}|${caKey ?? ''}`;
+    const key = `direct|${timeout}|${rest.rejectUnauthorized}|${caKey ?? ''}${fresh ? '|fresh' : ''}`;
     let agent = this.agents.get(key);
     if (!agent) {
       const { Agent, buildConnector } = undici();
@@ -237,9 +244,9 @@ export class Transport {
     return agent;
   }
 
-  private proxyAgent(proxy: string, timeout: number, tlsOpts: Record<string, unknown>): Dispatcher {
+  private proxyAgent(proxy: string, timeout: number, tlsOpts: Record<string, unknown>, fresh: boolean): Dispatcher {
     const { ca, caKey, ...rest } = tlsOpts;
-    const key = `proxy|${proxy}|${timeout}|${rest.rejectUnauthorized}|${caKey ?? ''}`;
+    const key = `proxy|${proxy}|${timeout}|${rest.rejectUnauthorized}|${caKey ?? ''}${fresh ? '|fresh' : ''}`;
     let agent = this.agents.get(key);
     if (!agent) {
       const { ProxyAgent } = undici();

@@ -41,10 +41,13 @@ export function httpOps(transport: Transport, ring: ByteRing, crossThread: boole
 
   return {
     'http.start': async (msg) => {
+      // With a body, the first batch of it comes along; complete = the VM had all of it (then the
+      // request can be sent again if its pooled connection turns out closed, see HttpExchange).
       const req = msg.req as ExchangeRequest;
-      const ex = new HttpExchange(req, transport);
+      const complete = msg.end !== false;
+      const ex = new HttpExchange(req, transport, { chunks: (msg.chunks as Uint8Array[] | undefined) ?? [], complete });
       exchanges.set(msg.id as number, ex);
-      if (!req.hasBody) return headAndFirstBytes(msg.id as number, ex);
+      if (complete) return headAndFirstBytes(msg.id as number, ex);
       return { value: {} };
     },
     'http.write': async (msg) => {
