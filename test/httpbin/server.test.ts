@@ -757,10 +757,23 @@ describe('runHttpbinCli', () => {
     }
   });
 
-  it('rejects unknown options and bad ports', async () => {
-    await expect(runHttpbinCli(['--verbose', 'x'])).rejects.toThrow(/unknown option/);
-    await expect(runHttpbinCli(['--port', 'http'])).rejects.toThrow(/bad port/);
-    await expect(runHttpbinCli(['--host'])).rejects.toThrow(/needs a value/);
+  it('answers unknown options and bad ports with one line and exit status 2 (whole CLI: test/cli/cli-parity.test.ts)', async () => {
+    const written: string[] = [];
+    const write = process.stderr.write;
+    process.stderr.write = ((s: string) => { written.push(s); return true; }) as typeof process.stderr.write;
+    try {
+      for (const args of [['--verbose', 'x'], ['--port', 'http'], ['--host']]) {
+        process.exitCode = 0;
+        await runHttpbinCli(args);
+        expect(process.exitCode).toBe(2);
+      }
+    } finally {
+      process.stderr.write = write;
+      process.exitCode = 0;
+    }
+    expect(written.map((l) => l.replace(/ \(usage.*\)\n$/, ''))).toEqual([
+      "luahttp httpbin: unknown option '--verbose'", "luahttp httpbin: bad port 'http': a number from 0 to 65535", "luahttp httpbin: '--host' needs a value",
+    ]);
   });
 });
 
