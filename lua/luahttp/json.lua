@@ -1,4 +1,4 @@
--- lua-cjson 2.1.0 (`cjson`, `cjson.safe`) in pure Lua 5.4, byte-exact against Debian's C module
+-- lua-cjson 2.1.0 (`cjson`, `cjson.safe`) in Lua 5.4 (the decoder's parser in JS), byte-exact against Debian's C module
 -- (lua-cjson 2.1.0+dfsg): luahttp cannot load C modules, and scripts written for LuaSocket often
 -- pair it with cjson. `new(safe)` builds one module table with its own configuration, as
 -- lua_cjson_new / lua_cjson_safe_new do.
@@ -9,29 +9,25 @@
 --   a table is an array when every key is a positive integer (holes become null) unless it is
 --   "excessively sparse"; object keys may be strings or numbers; tables read raw (no __index,
 --   __pairs); C's `(int)` of a huge array index (INT_MIN on x86-64) included.
--- * decode: the input is a C string (a NUL byte ends it), numbers go through strtod (so hex, inf,
---   nan, "+1", "01" pass while decode_invalid_numbers is on, its default) and come back as floats
+-- * decode (the parser is src/cores/json-core.ts): the input is a C string (a NUL byte ends it),
+--   numbers go through strtod (so hex, inf, nan, "+1", "01" pass while decode_invalid_numbers is
+--   on, its default) and come back as floats
 --   (lua_pushnumber), \u escapes with surrogate pairs become UTF-8, and errors say
 --   "Expected <what> but found <token> at character <n>" with cjson's token names and positions.
 -- * errors carry the caller's position (luaL_error's level 1) and none inside cjson.safe, whose
 --   functions return nil, message instead.
 local NULL = ...
 
-local type, select, next, rawget, error, pcall, tonumber, tostring, setmetatable =
-  type, select, next, rawget, error, pcall, tonumber, tostring, setmetatable
-local byte, char, find, format, gsub, sub, lower =
-  string.byte, string.char, string.find, string.format, string.gsub, string.sub, string.lower
+local type, select, next, rawget, error, pcall, tonumber, tostring =
+  type, select, next, rawget, error, pcall, tonumber, tostring
+local byte, char, find, format, gsub = string.byte, string.char, string.find, string.format, string.gsub
 local concat = table.concat
-local floor, huge, mathtype, tointeger = math.floor, math.huge, math.type, math.tointeger
-local utf8char = utf8.char
+local floor, huge, tointeger = math.floor, math.huge, math.tointeger
 
 local argcheck = require("luahttp.argcheck")
 local argerror = argcheck.argerror
 
 local INT_MAX, INT_MIN = 2147483647, -2147483648
-local ZERO = 0
--- strtod("nan") is a positive NaN and 0/0 a negative one on x86-64; printed they are "nan"/"-nan".
-local NAN_POSITIVE, NAN_NEGATIVE = -(ZERO / ZERO), ZERO / ZERO
 
 -- C's (int) conversion of a double as x86-64 does it (cvttsd2si: out of range gives INT_MIN).
 local function c_int(d)
@@ -167,228 +163,11 @@ function append(cfg, buf, n, depth, v)
 end
 
 ---------------------------------------------------------------------------
--- Decoding
+-- Decoding: lua_cjson.c's parser runs in JS (src/cores/json-core.ts)
 ---------------------------------------------------------------------------
 
-local T_OBJ_BEGIN, T_OBJ_END, T_ARR_BEGIN, T_ARR_END = "T_OBJ_BEGIN", "T_OBJ_END", "T_ARR_BEGIN", "T_ARR_END"
-local T_STRING, T_NUMBER, T_BOOLEAN, T_NULL = "T_STRING", "T_NUMBER", "T_BOOLEAN", "T_NULL"
-local T_COLON, T_COMMA, T_END, T_ERROR = "T_COLON", "T_COMMA", "T_END", "T_ERROR"
-
--- Tokens that need no further reading (ch2token); NUL ends the C string.
-local SIMPLE = {
-  [123] = T_OBJ_BEGIN, [125] = T_OBJ_END, [91] = T_ARR_BEGIN, [93] = T_ARR_END,
-  [44] = T_COMMA, [58] = T_COLON, [0] = T_END,
-}
-local UNESCAPE = { [34] = '"', [92] = "\\", [47] = "/", [98] = "\b", [116] = "\t", [110] = "\n", [102] = "\f", [114] = "\r" }
-
--- The parse state of the decode in progress (decode never calls out to Lua code, so no nesting).
-local src, srclen, cfg_in_use, depth_now
-
--- A parse error: json_throw_parse_error's text.
-local function parse_error(expected, ttype, tvalue, tindex)
-  local found = ttype == T_ERROR and tvalue or ttype
-  error(format("Expected %s but found %s at character %d", expected, found, tindex), 0)
-end
-
-local function hex4(p)
-  local h = sub(src, p, p + 3)
-  if not find(h, "^%x%x%x%x$") then return -1 end
-  return tonumber(h, 16)
-end
-
--- json_next_string_token for a string with escapes, from its opening quote at q: the value and
--- the position after the closing quote, or nil, error text, error position.
-local function string_with_escapes(q)
-  local parts, n, p = {}, 0, q + 1
-  while true do
-    local e = find(src, '["\\\0]', p)
-    if not e then return nil, "unexpected end of string", srclen + 1 end
-    local c = byte(src, e)
-    if e > p then n = n + 1; parts[n] = sub(src, p, e - 1) end
-    if c == 34 then return concat(parts, "", 1, n), e + 1 end
-    if c == 0 then return nil, "unexpected end of string", e end
-    local esc = byte(src, e + 1)
-    local un = UNESCAPE[esc]
-    if un then
-      n = n + 1; parts[n] = un
-      p = e + 2
-    elseif esc == 117 then -- \u
-      local cp = hex4(e + 2)
-      local len = 6
-      if cp < 0 then return nil, "invalid unicode escape code", e end
-      if cp & 0xF800 == 0xD800 then
-        if cp & 0x400 ~= 0 or sub(src, e + 6, e + 7) ~= "\\u" then return nil, "invalid unicode escape code", e end
-        local low = hex4(e + 8)
-        if low < 0 or low & 0xFC00 ~= 0xDC00 then return nil, "invalid unicode escape code", e end
-        cp = (((cp & 0x3FF) << 10) | (low & 0x3FF)) + 0x10000
-        len = 12
-      end
-      n = n + 1; parts[n] = utf8char(cp)
-      p = e + len
-    else
-      return nil, "invalid escape code", e
-    end
-  end
-end
-
-local function lower_at(p, n) return lower(sub(src, p, p + n - 1)) end
-
--- json_is_invalid_number: strict JSON refuses '+', hex, leading zeros, inf and nan.
-local function is_invalid_number(p)
-  local c = byte(src, p)
-  if c == 43 then return true end
-  if c == 45 then p = p + 1; c = byte(src, p) end
-  c = c or 0
-  if c == 48 then
-    local c2 = byte(src, p + 1) or 0
-    return c2 | 0x20 == 0x78 or (c2 >= 48 and c2 <= 57)
-  end
-  -- C compares a signed char: bytes >= 0x80 are "<= '9'" too.
-  if c <= 57 or c >= 128 then return false end
-  local w = lower_at(p, 3)
-  return w == "inf" or w == "nan"
-end
-
--- strtod (glibc) at p: the number and the position after it, or nil when nothing converts.
-local function strtod(p)
-  local q, neg = p, false
-  local c = byte(src, q)
-  if c == 45 or c == 43 then neg = c == 45; q = q + 1; c = byte(src, q) end
-  if c == 48 and ((byte(src, q + 1) or 0) | 0x20) == 0x78 then
-    local _, e = find(src, "^%x*%.?%x*", q + 2)
-    if e > q + 1 and not (e == q + 2 and byte(src, e) == 46) then
-      local body = sub(src, q + 2, e)
-      local _, pe = find(src, "^[pP][-+]?%d+", e + 1)
-      local exp = pe and sub(src, e + 1, pe) or "p0"
-      local v = tonumber("0x" .. body .. exp)
-      return neg and -v or v, (pe or e) + 1
-    end
-    return neg and -0.0 or 0.0, q + 1 -- just the "0"
-  end
-  if c and ((c >= 48 and c <= 57) or c == 46) then
-    local _, e = find(src, "^%d*%.?%d*", q)
-    if e == q and c == 46 then return nil end
-    local _, pe = find(src, "^[eE][-+]?%d+", e + 1)
-    if pe then e = pe end
-    local v = tonumber(sub(src, q, e))
-    if mathtype(v) == "integer" then v = v + 0.0 end
-    return neg and -v or v, e + 1
-  end
-  local w = lower_at(q, 3)
-  if w == "inf" then
-    local e = lower_at(q + 3, 5) == "inity" and q + 8 or q + 3
-    return neg and -huge or huge, e
-  elseif w == "nan" then
-    local e = q + 3
-    local _, pe = find(src, "^%([%w_]*%)", e)
-    return neg and NAN_NEGATIVE or NAN_POSITIVE, (pe or e - 1) + 1
-  end
-  return nil
-end
-
--- json_next_token: type, value, index (the 1-based "character" cjson reports) and the next position.
-local function next_token(pos)
-  local p = find(src, "[^ \t\n\r]", pos)
-  if not p then return T_END, nil, srclen + 1, srclen + 1 end
-  local c = byte(src, p)
-  local simple = SIMPLE[c]
-  if simple then
-    if simple == T_END then return T_END, nil, p, p end
-    return simple, nil, p, p + 1
-  end
-  if c == 34 then
-    local e = find(src, '["\\\0]', p + 1)
-    if e and byte(src, e) == 34 then return T_STRING, sub(src, p + 1, e - 1), p, e + 1 end
-    local value, after, errpos = string_with_escapes(p)
-    if value == nil then return T_ERROR, after, errpos, errpos end
-    return T_STRING, value, p, after
-  end
-  local cfg = cfg_in_use
-  if c == 45 or (c >= 48 and c <= 57) then
-    if cfg.decode_invalid_numbers == 0 and is_invalid_number(p) then return T_ERROR, "invalid number", p, p end
-    local v, after = strtod(p)
-    if v == nil then return T_ERROR, "invalid number", p, p end
-    return T_NUMBER, v, p, after
-  end
-  if c == 116 and sub(src, p, p + 3) == "true" then return T_BOOLEAN, true, p, p + 4 end
-  if c == 102 and sub(src, p, p + 4) == "false" then return T_BOOLEAN, false, p, p + 5 end
-  if c == 110 and sub(src, p, p + 3) == "null" then return T_NULL, NULL, p, p + 4 end
-  if (c == 43 or c == 105 or c == 73 or c == 110 or c == 78) and cfg.decode_invalid_numbers ~= 0 and is_invalid_number(p) then
-    local v, after = strtod(p)
-    if v == nil then return T_ERROR, "invalid number", p, p end
-    return T_NUMBER, v, p, after
-  end
-  return T_ERROR, "invalid token", p, p
-end
-
-local parse_value
-
--- json_decode_descend: pos is just after the opening bracket.
-local function descend(pos)
-  depth_now = depth_now + 1
-  if depth_now > cfg_in_use.decode_max_depth then
-    error(format("Found too many nested data structures (%d) at character %d", depth_now, pos - 1), 0)
-  end
-end
-
-local function parse_object(pos)
-  descend(pos)
-  local obj = {}
-  local ttype, tvalue, tindex
-  ttype, tvalue, tindex, pos = next_token(pos)
-  if ttype == T_OBJ_END then depth_now = depth_now - 1; return obj, pos end
-  while true do
-    if ttype ~= T_STRING then parse_error("object key string", ttype, tvalue, tindex) end
-    local key = tvalue
-    ttype, tvalue, tindex, pos = next_token(pos)
-    if ttype ~= T_COLON then parse_error("colon", ttype, tvalue, tindex) end
-    ttype, tvalue, tindex, pos = next_token(pos)
-    obj[key], pos = parse_value(ttype, tvalue, tindex, pos)
-    ttype, tvalue, tindex, pos = next_token(pos)
-    if ttype == T_OBJ_END then depth_now = depth_now - 1; return obj, pos end
-    if ttype ~= T_COMMA then parse_error("comma or object end", ttype, tvalue, tindex) end
-    ttype, tvalue, tindex, pos = next_token(pos)
-  end
-end
-
-local function parse_array(pos)
-  descend(pos)
-  local arr = {}
-  local ttype, tvalue, tindex
-  ttype, tvalue, tindex, pos = next_token(pos)
-  if ttype == T_ARR_END then depth_now = depth_now - 1; return arr, pos end
-  local i = 0
-  while true do
-    i = i + 1
-    arr[i], pos = parse_value(ttype, tvalue, tindex, pos)
-    ttype, tvalue, tindex, pos = next_token(pos)
-    if ttype == T_ARR_END then depth_now = depth_now - 1; return arr, pos end
-    if ttype ~= T_COMMA then parse_error("comma or array end", ttype, tvalue, tindex) end
-    ttype, tvalue, tindex, pos = next_token(pos)
-  end
-end
-
--- json_process_value: the value of the token just read and the position after it.
-function parse_value(ttype, tvalue, tindex, pos)
-  if ttype == T_STRING or ttype == T_NUMBER or ttype == T_BOOLEAN or ttype == T_NULL then return tvalue, pos end
-  if ttype == T_OBJ_BEGIN then return parse_object(pos) end
-  if ttype == T_ARR_BEGIN then return parse_array(pos) end
-  parse_error("value", ttype, tvalue, tindex)
-end
-
-local function decode_text(cfg, text)
-  if #text >= 2 and (byte(text, 1) == 0 or byte(text, 2) == 0) then
-    error("JSON parser does not support UTF-16 or UTF-32", 0)
-  end
-  src, srclen, cfg_in_use, depth_now = text, #text, cfg, 0
-  local ttype, tvalue, tindex, pos = next_token(1)
-  local value
-  value, pos = parse_value(ttype, tvalue, tindex, pos)
-  ttype, tvalue, tindex = next_token(pos)
-  if ttype ~= T_END then parse_error("the end", ttype, tvalue, tindex) end
-  src = nil
-  return value
-end
+local core_decode = require("luahttp.core.json").decode
+package.loaded["luahttp.core.json"] = nil
 
 ---------------------------------------------------------------------------
 -- Module tables
@@ -443,8 +222,11 @@ function new(safe)
     local t = type(text)
     if t == "number" then text = tostring(text)
     elseif t ~= "string" then argerror(1, format("string expected, got %s", typename(text, true))) end
-    local ok, value = pcall(decode_text, cfg, text)
-    if not ok then src = nil; error(value, 2) end
+    if #text >= 2 and (byte(text, 1) == 0 or byte(text, 2) == 0) then
+      error("JSON parser does not support UTF-16 or UTF-32", 2)
+    end
+    local value, err = core_decode(text, cfg.decode_invalid_numbers ~= 0, cfg.decode_max_depth)
+    if err ~= nil then error(err, 2) end
     return value
   end
 

@@ -119,9 +119,9 @@ local preload = package.preload
 local function ourmodule(name, file)
   preload[name] = function(...) return runtimefile(file)(...) end
 end
--- The JS cores (luahttp.core.socket, .ssl, .http, .lfs) are built on first require: print("hi") never
+-- The JS cores (luahttp.core.socket, .ssl, .http, .lfs, .json) are built on first require: print("hi") never
 -- loads their JS modules (start-up).
-for _, name in ipairs { "socket", "ssl", "http", "lfs" } do
+for _, name in ipairs { "socket", "ssl", "http", "lfs", "json" } do
   preload["luahttp.core." .. name] = function() return sys.core(name) end
 end
 ourmodule("ltn12", "ltn12.lua")

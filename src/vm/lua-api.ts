@@ -47,6 +47,9 @@ export interface RawLua {
   _lua_rawseti(L: number, idx: number, n: bigint): void;
   _lua_rawgeti(L: number, idx: number, n: bigint): number;
   _lua_rawlen(L: number, idx: number): number;
+  _lua_rawset(L: number, idx: number): void;
+  _lua_checkstack(L: number, n: number): number;
+  _lua_stringtonumber(L: number, s: number): number;
   _lua_setglobal(L: number, name: number): void;
   _lua_getglobal(L: number, name: number): number;
   _lua_pcallk(L: number, nargs: number, nres: number, msgh: number, ctx: number, k: number): number;

@@ -132,6 +132,9 @@ export class LuaVm {
             ? new (require('../cores/progress-meter.js') as typeof import('../cores/progress-meter.js')).ProgressMeter()
             : undefined,
         });
+      } else if (name === 'json') {
+        const { jsonCore } = require('../cores/json-core.js') as typeof import('../cores/json-core.js');
+        fns = jsonCore(api);
       } else if (name === 'lfs') {
         const { lfsCore } = require('../cores/lfs-core.js') as typeof import('../cores/lfs-core.js');
         fns = lfsCore(api);
