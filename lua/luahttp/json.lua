@@ -77,9 +77,11 @@ end
 -- %c is iscntrl: bytes 0-31 and 127 in the C locale.
 local ESCAPED = '[%c"\\/]'
 
-local function quote(s)
+-- Appends the JSON text of string s as three pieces (no concatenation: table.concat joins once).
+local function append_string(buf, n, s)
   if find(s, ESCAPED) then s = gsub(s, ESCAPED, ESCAPE) end
-  return '"' .. s .. '"'
+  buf[n + 1], buf[n + 2], buf[n + 3] = '"', s, '"'
+  return n + 3
 end
 
 -- json_append_number: the text of a number (value or key), per encode_invalid_numbers.
@@ -110,6 +112,8 @@ local function array_length(cfg, t)
 end
 
 local append
+-- The quoted keys of the encode in progress (encode never calls Lua code, so there is one at a time).
+local keys
 
 local function append_table(cfg, buf, n, depth, t)
   depth = depth + 1
@@ -130,7 +134,13 @@ local function append_table(cfg, buf, n, depth, t)
     if comma then n = n + 1; buf[n] = "," else comma = true end
     local kt = type(k)
     if kt == "string" then
-      n = n + 1; buf[n] = quote(k) .. ":"
+      -- Object keys repeat (an array of records): each one's text is made once per encode.
+      local text = keys[k]
+      if not text then
+        text = find(k, ESCAPED) and '"' .. gsub(k, ESCAPED, ESCAPE) .. '":' or '"' .. k .. '":'
+        keys[k] = text
+      end
+      n = n + 1; buf[n] = text
     elseif kt == "number" then
       n = n + 1; buf[n] = '"' .. number_text(cfg, k, "number") .. '":'
     else
@@ -147,7 +157,7 @@ function append(cfg, buf, n, depth, v)
   local t = type(v)
   n = n + 1
   if t == "string" then
-    buf[n] = quote(v)
+    return append_string(buf, n - 1, v)
   elseif t == "number" then
     buf[n] = number_text(cfg, v, "number")
   elseif t == "table" then
@@ -211,7 +221,9 @@ function new(safe)
   function M.encode(...)
     if select("#", ...) ~= 1 then argerror(1, "expected 1 argument") end
     local buf = {}
+    keys = {}
     local ok, err = pcall(append, cfg, buf, 0, 0, (...))
+    keys = nil
     if not ok then error(err, 2) end
     return concat(buf)
   end

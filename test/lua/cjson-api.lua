@@ -176,6 +176,25 @@ dec("  [ [ [ [ ] ] ] ]")
 cjson.decode_max_depth(1000)
 dec(string.rep("[", 1001) .. string.rep("]", 1001))
 dec(string.rep("[", 1000) .. string.rep("]", 1000))
+-- Far deeper than the defaults (luahttp's parser keeps its own stack; the C one recurses)
+cjson.decode_max_depth(30000)
+cjson.encode_max_depth(30000)
+case("deep decode", run(function()
+  local v = cjson.decode(string.rep("[", 20000) .. "7" .. string.rep("]", 20000))
+  local d = 0
+  while type(v) == "table" do d = d + 1 v = v[1] end
+  return d, v
+end))
+case("deep encode", run(function()
+  local t = {}
+  local c = t
+  for _ = 1, 19999 do c[1] = {} c = c[1] end
+  local s = cjson.encode(t)
+  return #s, s:sub(1, 5), s:sub(-5)
+end))
+dec(string.rep("[", 30001))
+cjson.decode_max_depth(1000)
+cjson.encode_max_depth(1000)
 
 -- Decoding: literals, numbers, strings, structure errors
 for _, text in ipairs {
