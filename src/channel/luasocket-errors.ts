@@ -75,8 +75,21 @@ export function openSslVerifyText(message: string): string {
   return end === -1 ? message : message.slice(0, end);
 }
 
-function tlsError(err: { code?: string; message?: string; reason?: string }): string | null {
+const IN_HANDSHAKE = Symbol('luahttp.tlsHandshake');
+
+/** Marks a failure as one of a TLS handshake (connect and ssl.wrap's dohandshake); returns it. */
+export function failedInHandshake<T>(err: T): T {
+  if (err !== null && typeof err === 'object') (err as { [IN_HANDSHAKE]?: boolean })[IN_HANDSHAKE] = true;
+  return err;
+}
+
+function tlsError(err: { code?: string; message?: string; reason?: string; [IN_HANDSHAKE]?: boolean }): string | null {
   const code = err.code ?? '';
+  // A peer that answers the ClientHello with something other than TLS (an HTTP server's "HTTP/1.1 400")
+  // is "wrong version number" in OpenSSL 3.0 and 3.5.9 (Node 20, 22.23, 24.22, 26.12) and in LuaSec; OpenSSL
+  // 3.5.5 (Node 26.0) checked the record's length ("P/" reads as 20,527 bytes) before its version and
+  // said "packet length too long". A TLS server never sends such a record in a handshake.
+  if (code === 'ERR_SSL_PACKET_LENGTH_TOO_LONG' && err[IN_HANDSHAKE]) return 'wrong version number';
   // Node checks the host name after OpenSSL accepted the chain; OpenSSL's own text for it is "hostname mismatch".
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return 'certificate verify failed (hostname mismatch)';
   if (CERT_VERIFY_CODES.has(code)) return `certificate verify failed (${openSslVerifyText(err.message ?? code)})`;
@@ -91,7 +104,7 @@ function tlsError(err: { code?: string; message?: string; reason?: string }): st
 }
 
 export function luaSocketError(e: unknown): string {
-  const err = e as { code?: string; message?: string; cause?: unknown; errors?: unknown[]; name?: string; reason?: string };
+  const err = e as { code?: string; message?: string; cause?: unknown; errors?: unknown[]; name?: string; reason?: string; [IN_HANDSHAKE]?: boolean };
   if (err?.code === POLICY_CODE && err.message) return err.message;
   const t = err ? tlsError(err) : null;
   if (t) return t;

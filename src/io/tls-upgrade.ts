@@ -9,7 +9,7 @@ import tls from 'node:tls';
 import { Duplex } from 'node:stream';
 import { X509Certificate } from 'node:crypto';
 import { caList } from './transport/ca-store.js';
-import { luaSocketError, openSslVerifyText } from '../channel/luasocket-errors.js';
+import { failedInHandshake, luaSocketError, openSslVerifyText } from '../channel/luasocket-errors.js';
 
 /** An ssl.newcontext result as data (built VM-side in src/cores/ssl/ssl-core.ts). */
 export interface TlsContextSpec {
@@ -145,7 +145,7 @@ export function startTls(raw: net.Socket, pending: Buffer[], spec: TlsContextSpe
         finished: s.getFinished() ?? null, peerFinished: s.getPeerFinished() ?? null,
       };
     };
-    const fail = (e: unknown): void => resolve({ error: luaSocketError(e) });
+    const fail = (e: unknown): void => resolve({ error: luaSocketError(failedInHandshake(e)) });
     if (spec.mode === 'client') {
       const verify = spec.verifyGiven ? spec.verifyPeer : !insecure;
       socket = tls.connect({

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import type { Dispatcher } from 'undici';
 import { resolveConnectTo, type ConnectToRule } from './connect-to.js';
+import { failedInHandshake } from '../channel/luasocket-errors.js';
 import { installLlhttpHooks } from './llhttp-hooks.js';
 import { caContext, caList } from './transport/ca-store.js';
 import { proxyFor, type ProxySettings } from './proxy-config.js';
@@ -229,14 +230,15 @@ export class Transport {
           : { ...opts, hostname: target.host.replace(/^\[|\]$/g, ''), port: String(target.port), servername: opts.servername ?? opts.hostname };
         const started = Date.now();
         this.connects++;
-        base(target.plaintext ? { ...mapped, protocol: 'http:' } : mapped, trace
-          ? (err, socket) => {
+        // The connector answers once TLS is up: a failure it reports is one of connecting or of the handshake.
+        base(target.plaintext ? { ...mapped, protocol: 'http:' } : mapped, (err, socket) => {
+          if (trace) {
             const s = socket as { remoteAddress?: string; remotePort?: number; alpnProtocol?: string | false; getProtocol?: () => string | null } | null;
             if (err) trace(`* connect to ${mapped.hostname} port ${mapped.port || defaultPort} failed: ${err.message}`);
             else trace(`* Connected to ${opts.hostname} (${s?.remoteAddress}) port ${s?.remotePort} in ${Date.now() - started} ms${s?.getProtocol ? ` (${s.getProtocol()}, ALPN ${s.alpnProtocol || 'none'})` : ''}`);
-            cb(err, socket);
           }
-          : cb);
+          cb(err && failedInHandshake(err), socket);
+        });
       };
       agent = new Agent({ connect, strictContentLength: false, allowH2: http2 });
       this.agents.set(key, agent);

@@ -5,7 +5,7 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { Agent, errors, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { luaSocketError } from '../../src/channel/luasocket-errors.js';
+import { failedInHandshake, luaSocketError } from '../../src/channel/luasocket-errors.js';
 
 const withCode = (code: string, message = code) => Object.assign(new Error(message), { code });
 const parserError = (reason: string) => new errors.HTTPParserError(`Response does not match the HTTP/1.1 protocol (${reason})`);
@@ -39,6 +39,14 @@ describe('the mapping table', () => {
       'certificate verify failed (self-signed certificate)'],
   ])('%s', (_name, error, message) => {
     expect(luaSocketError(error)).toBe(message);
+  });
+
+  test('a non-TLS answer to a handshake is "wrong version number" with every OpenSSL (3.5.5 says "packet length too long")', () => {
+    const tooLong = () => Object.assign(withCode('ERR_SSL_PACKET_LENGTH_TOO_LONG', 'error:0A0000C6:SSL routines::packet length too long'), { reason: 'packet length too long' });
+    expect(luaSocketError(failedInHandshake(tooLong()))).toBe('wrong version number');
+    expect(luaSocketError(tooLong())).toBe('packet length too long');
+    const wrongVersion = Object.assign(withCode('ERR_SSL_WRONG_VERSION_NUMBER'), { reason: 'wrong version number' });
+    expect(luaSocketError(failedInHandshake(wrongVersion))).toBe('wrong version number');
   });
 
   test('a code found through cause, or the first member of an AggregateError', () => {
