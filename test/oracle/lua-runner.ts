@@ -148,12 +148,18 @@ export function luahttpRun(script: string, servers: Servers): Promise<RunResult>
 }
 
 /**
+ * The Node that runs luahttp in the differential tests: vitest's own, or LUAHTTP_TEST_NODE (a Node
+ * binary), to check luahttp on a Node that vitest itself does not run on (vite 7 needs 20.19/22.12).
+ */
+export const LUAHTTP_NODE = process.env.LUAHTTP_TEST_NODE || process.execPath;
+
+/**
  * `node bin/luahttp.js <script> <args…>` from the repo root. With LUAHTTP_TEST_NATIVE=1 the unit
  * tests run their fixtures under native lua5.4 instead, to check a fixture against the oracle.
  */
 export function luahttpRunArgs(script: string, args: string[], timeoutMs = RUN_TIMEOUT_MS): Promise<RunResult> {
   if (process.env.LUAHTTP_TEST_NATIVE === '1') return runProcess('lua5.4', [script, ...args], timeoutMs);
-  return runProcess(process.execPath, ['bin/luahttp.js', script, ...args], timeoutMs);
+  return runProcess(LUAHTTP_NODE, ['bin/luahttp.js', script, ...args], timeoutMs);
 }
 
 /** test/lua-modules/*.lua that run under luahttp (all but MODULE_TESTS_NOT_UNDER_LUAHTTP). */
@@ -178,7 +184,7 @@ export function nativeModuleRun(script: string): Promise<RunResult> {
 
 /** A module test under luahttp: the harness on LUA_PATH, then luahttp's default path (";;"). */
 export function luahttpModuleRun(script: string): Promise<RunResult> {
-  return runProcess(process.execPath, [path.join(REPO_ROOT, 'bin/luahttp.js'), path.basename(script)], RUN_TIMEOUT_MS, {
+  return runProcess(LUAHTTP_NODE, [path.join(REPO_ROOT, 'bin/luahttp.js'), path.basename(script)], RUN_TIMEOUT_MS, {
     cwd: MODULE_TEST_DIR,
     env: { LUAMOD_IMPL: 'ours', LUAMOD_ROOT: REPO_ROOT, LUA_PATH: `./lib/?.lua;;` },
   });

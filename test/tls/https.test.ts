@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { normalizeOutput } from '../oracle/normalize.js';
-import { REPO_ROOT, decodeGolden, encodeGolden, exitLabel, listScripts, runProcess, showBytes, type RunResult } from '../oracle/lua-runner.js';
+import { LUAHTTP_NODE, REPO_ROOT, decodeGolden, encodeGolden, exitLabel, listScripts, runProcess, showBytes, type RunResult } from '../oracle/lua-runner.js';
 import { startTlsServers, type TlsServers } from '../servers/tls-server.js';
 import { startProxyServer, type ProxyServer } from '../servers/proxy-server.js';
 
@@ -74,7 +74,7 @@ function luahttp(scriptOrCode: string, opts: { flags?: string[]; env?: Record<st
     script = path.join(tmp, `s${Math.random().toString(36).slice(2)}.lua`);
     fs.writeFileSync(script, scriptOrCode);
   }
-  return runProcess(process.execPath, ['bin/luahttp.js', ...(opts.flags ?? []), script, ...(opts.args ?? scriptArgs())], RUN_MS,
+  return runProcess(LUAHTTP_NODE, ['bin/luahttp.js', ...(opts.flags ?? []), script, ...(opts.args ?? scriptArgs())], RUN_MS,
     { env: { ...NO_PROXY_ENV, ...opts.env } });
 }
 

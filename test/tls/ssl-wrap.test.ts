@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import tlsMod from 'node:tls';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { runProcess, type RunResult } from '../oracle/lua-runner.js';
+import { LUAHTTP_NODE, runProcess, type RunResult } from '../oracle/lua-runner.js';
 import { startTlsServers, type TlsServers } from '../servers/tls-server.js';
 
 const RUN_MS = 30_000;
@@ -47,7 +47,7 @@ function luahttp(code: string, opts: { flags?: string[]; env?: Record<string, st
   const script = path.join(tmp, `s${Math.random().toString(36).slice(2)}.lua`);
   fs.writeFileSync(script, code);
   const p = (u: string): string => new URL(u).port;
-  return runProcess(process.execPath, ['bin/luahttp.js', ...(opts.flags ?? []), script,
+  return runProcess(LUAHTTP_NODE, ['bin/luahttp.js', ...(opts.flags ?? []), script,
     p(tls.goodUrl), p(tls.otherUrl), p(tls.expiredUrl), p(tls.plainUrl), tls.certs.caFile, tls.certs.dir], RUN_MS, { env: { ...CLEAN_ENV, ...opts.env } });
 }
 
