@@ -1,15 +1,18 @@
 -- Fixture for test/io/leaks-soak.test.ts: arg[3] requests that leave early in every way a script
 -- can (a sink that raises, a sink that aborts, a coroutine abandoned inside its sink, a source that
--- raises, the same where the request cannot yield), mixed with refused connections, timeouts,
--- truncated bodies and plain requests. Every arg[4] requests it prints the process's open sockets
--- and its VmRSS (kB): both must level off.
+-- raises, the same where the request cannot yield, and over ssl.https), mixed with refused
+-- connections, timeouts, truncated bodies and plain requests. Every arg[4] requests it prints the
+-- process's open sockets and its VmRSS (kB): both must level off. arg[5], arg[6]: the same server
+-- over TLS and the CA file that verifies it.
 -- arg[1]: the server's base URL; arg[2]: a port nobody listens on (port 1: below the ephemeral range,
 -- so no connection of this or another process can be holding it).
 local http = require("socket.http")
+local https = require("ssl.https")
 local ltn12 = require("ltn12")
 
 local base, refused = arg[1], "http://127.0.0.1:" .. arg[2] .. "/"
 local total, every = tonumber(arg[3]), tonumber(arg[4])
+local tlsbase, cafile = arg[5], arg[6]
 
 -- Sockets of this process (the VM and the I/O side are one process: the shell's parent).
 local function sockets()
@@ -37,9 +40,9 @@ local function aborting(chunk)
 end
 
 -- Starts a request in a coroutine whose sink yields at the first chunk; the coroutine is dropped.
-local function abandoned(url)
+local function abandoned(url, request)
   local co = coroutine.wrap(function()
-    http.request { url = url, sink = function(chunk) coroutine.yield() return 1 end }
+    (request or http.request) { url = url, cafile = cafile, sink = function(chunk) coroutine.yield() return 1 end }
   end)
   co()
 end
@@ -78,6 +81,9 @@ local kinds = {
     local ok = not pcall(http.request, { url = base .. "/upload", method = "POST", source = raisingsource(), sink = ltn12.sink.null() })
     note("raising source", ok)
   end,
+  function() blocked(function() abandoned(base .. "/big"); note("abandoned coroutine, blocking", true) end) end,
+  function() note("raising sink, https", not pcall(https.request, { url = tlsbase .. "/big", sink = raising, cafile = cafile })) end,
+  function() abandoned(tlsbase .. "/big", https.request); note("abandoned coroutine, https", true) end,
 }
 
 -- arg[3] == "abort": how many sockets are open right after each of 20 aborting sinks returned
@@ -95,12 +101,17 @@ if arg[3] == "abort" then
   return
 end
 
+-- Seconds spent per kind (printed for the notes; nothing asserts on them).
+local spent, gettime = {}, require("socket").gettime
 print("checkpoint", 0, sockets(), rss())
 for i = 1, total do
-  kinds[(i - 1) % #kinds + 1]()
+  local k, t0 = (i - 1) % #kinds + 1, gettime()
+  kinds[k]()
+  spent[k] = (spent[k] or 0) + gettime() - t0
   if i % every == 0 then print("checkpoint", i, sockets(), rss()) end
 end
 local names = {}
 for k in pairs(outcomes) do names[#names + 1] = k end
 table.sort(names)
 for _, k in ipairs(names) do print("outcome", k, outcomes[k]) end
+for k = 1, #kinds do print("seconds", k, string.format("%.2f", spent[k] or 0)) end
