@@ -4,6 +4,8 @@ local sys = ...
 
 local type, select, error, tostring, setmetatable = type, select, error, tostring, setmetatable
 local math_type, tointeger, sformat = math.type, math.tointeger, string.format
+-- Captured now: the library's sandbox removes the debug library after boot.
+local setmetatable_any = debug.setmetatable
 
 local io = {}
 local FILE = { __name = "FILE*" }
@@ -14,7 +16,7 @@ local state = setmetatable({}, { __mode = "k" })
 
 local function newfile(id, kind)
   local ud = sys.newudata()
-  debug.setmetatable(ud, FILE)
+  setmetatable_any(ud, FILE)
   state[ud] = { id = id, kind = kind }
   return ud
 end

@@ -21,6 +21,12 @@ export interface TransportOptions extends ProxySettings {
   compressed?: boolean;
   /** Trust the operating system's CA store too (default true; `--no-system-ca`: false). */
   systemCa?: boolean;
+  /**
+   * The CLI's process-wide start-up patches (llhttp hooks, a deferred HTTP/2 client in undici's module
+   * cache). The library leaves globals alone: without them a chunked body reaches the sink as undici
+   * cuts it rather than one string per HTTP chunk.
+   */
+  startupPatches?: boolean;
 }
 
 /** The TLS fields of a LuaSec request table, as http.lua normalises them. */
@@ -91,9 +97,10 @@ function deferHttp2Client(): void {
   require.cache[file] = stub;
 }
 
-function undici(): UndiciParts {
+function undici(startupPatches: boolean): UndiciParts {
   if (!undiciParts) {
-    deferHttp2Client();
+    // Not undici's index: loading it installs a process-wide global dispatcher (Node's fetch uses it).
+    if (startupPatches) deferHttp2Client();
     undiciParts = {
       Agent: require('undici/lib/dispatcher/agent'),
       buildConnector: require('undici/lib/core/connect'),
@@ -105,7 +112,7 @@ function undici(): UndiciParts {
         return require('undici/lib/dispatcher/proxy-agent');
       },
     };
-    installLlhttpHooks();
+    if (startupPatches) installLlhttpHooks();
   }
   return undiciParts;
 }
@@ -217,7 +224,7 @@ export class Transport {
     const key = `direct|${timeout}|${rest.rejectUnauthorized}|${caKey ?? ''}${fresh ? '|fresh' : ''}`;
     let agent = this.agents.get(key);
     if (!agent) {
-      const { Agent, buildConnector } = undici();
+      const { Agent, buildConnector } = undici(this.options.startupPatches ?? false);
       const http2 = this.options.http2 ?? false;
       const base = buildConnector({ timeout, allowH2: http2, ...rest, ...(ca ? { ca } : {}) });
       const rules = this.options.connectTo;
@@ -251,7 +258,7 @@ export class Transport {
     const key = `proxy|${proxy}|${timeout}|${rest.rejectUnauthorized}|${caKey ?? ''}${fresh ? '|fresh' : ''}`;
     let agent = this.agents.get(key);
     if (!agent) {
-      const { ProxyAgent } = undici();
+      const { ProxyAgent } = undici(this.options.startupPatches ?? false);
       const http2 = this.options.http2 ?? false;
       agent = new ProxyAgent({
         uri: proxy,
@@ -267,7 +274,7 @@ export class Transport {
 
   /** Loads undici ahead of the first request (the host is idle while the VM boots). */
   warm(): void {
-    undici();
+    undici(this.options.startupPatches ?? false);
   }
 
   async close(): Promise<void> {
@@ -287,6 +294,7 @@ export function transportOptions(connectTo: ConnectToRule[], s: TransportSetting
     compressed: s.compressed,
     http2: s.http2,
     systemCa: s.systemCa,
+    startupPatches: true,
     // Straight to fd 2: the host thread's process.stderr is an async pipe through the main thread,
     // which may be blocked waiting for this very request.
     trace: s.trace ? (line) => { fs.writeSync(2, `${line}\n`); } : undefined,

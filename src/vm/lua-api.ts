@@ -2,6 +2,7 @@
 // wasmoon's own conversions stop at NUL and replace invalid UTF-8 (ref/wasmoon.md §1).
 import path from 'node:path';
 import { raiseWasmTieringBudget } from '../startup/wasm-tiering-budget.js';
+import { withMemoryMaximum } from './wasm-memory-maximum.js';
 
 export const LUA_REGISTRYINDEX = -1001000;
 export enum LuaType { None = -1, Nil = 0, Boolean = 1, LightUserdata = 2, Number = 3, String = 4, Table = 5, Function = 6, Userdata = 7, Thread = 8 }
@@ -62,6 +63,18 @@ export interface RawLua {
   _lua_pushthread(L: number): number;
   _lua_resetthread(L: number): number;
   _lua_next(L: number, idx: number): number;
+  _lua_topointer(L: number, idx: number): number;
+  _lua_checkstack(L: number, n: number): number;
+  _lua_absindex(L: number, idx: number): number;
+  _lua_rawset(L: number, idx: number): void;
+}
+
+/** How the engine is built. */
+export interface EngineOptions {
+  /** Raise V8's wasm tiering budget while the engine compiles (process-wide: the CLI only). Default true. */
+  tuneTiering?: boolean;
+  /** The most memory the wasm heap may grow to (the Lua heap and luahttp's own data): see wasm-memory-maximum.ts. */
+  memoryMaxBytes?: number;
 }
 
 /** A JS function Lua can call: reads its arguments from L, pushes results, returns their count. */
@@ -82,12 +95,13 @@ export function glueWasmPath(): string {
  * `apply`s. The C API runs several times per request and per body chunk, so we call the wasm
  * instance's exports directly; everything else (heap views, malloc, addFunction) stays wasmoon's.
  */
-function captureInstanceExports(): { exports: () => Record<string, unknown> | null; restore: () => void } {
+function captureInstanceExports(memoryMaxBytes?: number): { exports: () => Record<string, unknown> | null; restore: () => void } {
   type Instantiate = (...a: unknown[]) => Promise<{ instance: { exports: Record<string, unknown> } }>;
   const wasm = (globalThis as unknown as { WebAssembly: { instantiate: Instantiate } }).WebAssembly;
   const original = wasm.instantiate;
   let found: Record<string, unknown> | null = null;
   wasm.instantiate = async (...args: unknown[]) => {
+    if (memoryMaxBytes !== undefined && args[0] instanceof Uint8Array) args[0] = withMemoryMaximum(args[0], memoryMaxBytes);
     const r = await original.apply(wasm, args);
     const ex = r.instance?.exports;
     if (ex && typeof ex.lua_pushlstring === 'function') found = ex;
@@ -120,13 +134,15 @@ export class LuaApi {
     this.staging = m._malloc(this.stagingSize);
   }
 
-  static async load(env?: Record<string, string>): Promise<LuaApi> {
+  static async load(env?: Record<string, string>, engine: EngineOptions = {}): Promise<LuaApi> {
     const { LuaFactory } = require('wasmoon') as typeof import('wasmoon');
+    const tune = engine.tuneTiering ?? true;
     // A script's first milliseconds of Lua made V8 start a TurboFan compile of the interpreter that
     // process exit then waited for: print("hi") took 90 ms instead of 50. With a 100x budget, short
     // scripts stay on Liftoff and busy ones still tier up within milliseconds (fib(30) unchanged).
-    const restoreBudget = raiseWasmTieringBudget();
-    const capture = captureInstanceExports();
+    // V8 flags are process-wide: only the CLI does this.
+    const restoreBudget = tune ? raiseWasmTieringBudget() : () => {};
+    const capture = captureInstanceExports(engine.memoryMaxBytes);
     try {
       const lw = await new LuaFactory(glueWasmPath(), env).getLuaModule();
       return new LuaApi(withDirectExports(lw.module as unknown as RawLua, capture.exports()));

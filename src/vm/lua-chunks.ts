@@ -32,7 +32,11 @@ export class LuaChunks {
   /** Where each file's last load came from, so tests can tell the two paths apart. */
   readonly origins = new Map<string, ChunkOrigin>();
 
-  constructor(readonly root: string, readonly bytecodeFile = LUA_BYTECODE_FILE) {}
+  /**
+   * displayRoot: the directory chunk names show (default: root). The library shows "luahttp", so a
+   * message or traceback never carries the install path.
+   */
+  constructor(readonly root: string, readonly bytecodeFile = LUA_BYTECODE_FILE, readonly displayRoot = root) {}
 
   /**
    * Pushes the chunk of lua/<name> (LUA_OK) or lua_load's message (its status). A source that cannot
@@ -40,7 +44,7 @@ export class LuaChunks {
    */
   load(api: LuaApi, L: number, name: string): number {
     const file = path.join(this.root, name);
-    const chunkname = `@${file}`;
+    const chunkname = `@${path.join(this.displayRoot, name)}`;
     const dump = this.freshDump(name, file);
     const named = dump && replaceDumpSource(dump, Buffer.from(chunkname));
     if (named) {

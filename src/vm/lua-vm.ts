@@ -1,9 +1,9 @@
 // A Lua 5.4 state (wasmoon) made into a real `lua`: real files, environment and exit, luahttp's
 // modules preloaded, and a blocking path to the I/O host for the network.
 import path from 'node:path';
-import { LuaApi, LUA_OK, LUA_REGISTRYINDEX, LUA_YIELD, type LuaCFunction } from './lua-api.js';
+import { LuaApi, LUA_OK, LUA_REGISTRYINDEX, LUA_YIELD, type EngineOptions, type LuaCFunction } from './lua-api.js';
 import { LuaChunks } from './lua-chunks.js';
-import { FileTable } from './stdlib/file-table.js';
+import { FileTable, type StdSinks } from './stdlib/file-table.js';
 import { isSystemError, systemError } from './stdlib/os-errors.js';
 import { systemPrimitives } from './stdlib/system-primitives.js';
 import type { SyncRpcClient } from '../channel/sync-rpc.js';
@@ -33,12 +33,19 @@ export interface LuaVmOptions {
   inProcess?: (msg: { op: string } & Record<string, unknown>) => Promise<unknown>;
   /** `--progress` with stderr a terminal: a meter for long response bodies (src/cores/progress-meter.ts). */
   progress?: boolean;
+  /** Embedded VMs: standard streams to functions instead of the process's fds. */
+  stdio?: StdSinks;
+  /** Embedded VMs: wraps the io/os primitives (the sandbox's file and process checks). */
+  primitives?: (base: Record<string, LuaCFunction>, api: LuaApi) => Record<string, LuaCFunction>;
+  /** The directory luahttp's chunk names show (default: the install path). */
+  chunkRoot?: string;
+  engine?: EngineOptions;
 }
 
 export class LuaVm {
-  readonly files = new FileTable();
+  readonly files: FileTable;
   /** luahttp's own Lua files, from bytecode when the build made it and it is fresh. */
-  readonly chunks = new LuaChunks(LUA_ROOT);
+  readonly chunks: LuaChunks;
   /** The coroutine runDriven() runs code in, anchored in the registry. */
   private driverThread = 0;
   private pendingRef = 0;
@@ -54,15 +61,17 @@ export class LuaVm {
   private outstanding = 0;
   private readonly nresPtr: number;
 
-  private constructor(readonly api: LuaApi, readonly L: number) {
+  private constructor(readonly api: LuaApi, readonly L: number, options: LuaVmOptions) {
     this.nresPtr = api.m._malloc(4);
+    this.files = new FileTable(options.stdio);
+    this.chunks = new LuaChunks(LUA_ROOT, undefined, options.chunkRoot);
   }
 
   static async create(options: LuaVmOptions): Promise<LuaVm> {
-    const api = await LuaApi.load();
+    const api = await LuaApi.load(undefined, options.engine);
     const L = api.m._luaL_newstate();
     api.m._luaL_openlibs(L);
-    const vm = new LuaVm(api, L);
+    const vm = new LuaVm(api, L, options);
     vm.boot(options);
     return vm;
   }
@@ -75,8 +84,9 @@ export class LuaVm {
       api.m._lua_createtable(L, 0, 0);
       this.pendingRef = api.m._luaL_ref(L, LUA_REGISTRYINDEX);
     }
+    const primitives = systemPrimitives(api, this.files, { exit: options.exit });
     const sys: Record<string, LuaCFunction> = {
-      ...systemPrimitives(api, this.files, { exit: options.exit }),
+      ...(options.primitives ? options.primitives(primitives, api) : primitives),
       newudata: (Ls) => { api.m._lua_newuserdatauv(Ls, 0, 0); return 1; },
       // cjson.null: a NULL light userdata, as lua-cjson's (pure Lua cannot make one).
       lightnull: (Ls) => { api.m._lua_pushlightuserdata(Ls, 0); return 1; },

@@ -47,6 +47,10 @@ export class LuaFile {
   private pos: number | null;
   bufferMode: BufferMode;
   bufferSize = DEFAULT_WRITE_BUFFER;
+  /** Standard output of an embedded VM: flushed bytes go here instead of to the fd. */
+  sink: ((data: Uint8Array) => void) | null = null;
+  /** Standard input of an embedded VM: always at end of file (never the host process's stdin). */
+  empty = false;
   /** For popen'd handles: what close() reports. */
   onClose?: () => unknown[];
 
@@ -73,6 +77,7 @@ export class LuaFile {
   private fill(): boolean {
     this.check(this.readable);
     this.flush();
+    if (this.empty) return false;
     const chunk = Buffer.allocUnsafe(READ_CHUNK);
     const n = readSyncRetry(this.fd, chunk, this.pos);
     if (n === 0) return false;
@@ -156,6 +161,7 @@ export class LuaFile {
     const data = this.wparts.length === 1 ? this.wparts[0]! : Buffer.concat(this.wparts);
     this.wparts = [];
     this.wlen = 0;
+    if (this.sink) { this.sink(data); return; }
     const n = writeAllSync(this.fd, data, this.pos);
     if (this.pos !== null) this.pos += n;
   }
@@ -193,17 +199,25 @@ function isRegularFile(fd: number): boolean {
   try { return fs.fstatSync(fd).isFile(); } catch { return false; }
 }
 
+export interface StdSinks { stdout: (data: Uint8Array) => void; stderr: (data: Uint8Array) => void }
+
 /** Handles by small integer id; ids 0–2 are stdin, stdout, stderr. */
 export class FileTable {
   private readonly files = new Map<number, LuaFile>();
   private nextId = 3;
 
-  constructor() {
+  /** sinks: an embedded VM's standard streams (stdin empty, stdout and stderr to these functions). */
+  constructor(sinks?: StdSinks) {
     const stdin = new LuaFile(0, true, false);
     stdin.writable = false;
-    const stdout = new LuaFile(1, true, false, tty.isatty(1) ? 'line' : 'full');
+    const stdout = new LuaFile(1, true, false, sinks || !tty.isatty(1) ? 'full' : 'line');
     const stderr = new LuaFile(2, true, false, 'no');
     stdout.readable = stderr.readable = false;
+    if (sinks) {
+      stdin.empty = true;
+      stdout.sink = sinks.stdout;
+      stderr.sink = sinks.stderr;
+    }
     this.files.set(0, stdin);
     this.files.set(1, stdout);
     this.files.set(2, stderr);
