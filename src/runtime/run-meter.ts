@@ -1,0 +1,113 @@
+// One run's limits on the app's thread (README "Embedding: limits"). Every limit is checked here and
+// enforced the same way: the VM thread is terminated (which stops any Lua code, C calls included, in a
+// few ms) and the run rejects with a LimitError; the runtime starts a fresh VM for the next run.
+import type { RpcReply } from '../channel/rpc-server.js';
+import type { LimitName } from './errors.js';
+import type { RuntimeLimits } from './options.js';
+
+type Op = { op: string } & Record<string, unknown>;
+
+/** Ops that start a request or connection (maxRequests), and those that end one (maxConcurrentRequests). */
+const OPENS: Record<string, string> = { 'http.start': 'http', 'sock.connect': 'sock' };
+const CLOSES: Record<string, string> = { 'http.close': 'http', 'http.error': 'http', 'sock.close': 'sock' };
+
+function replyBytes(reply: RpcReply): number {
+  const v = reply.value as { body?: { chunk?: Uint8Array; pieces?: Uint8Array[] }; chunk?: Uint8Array; pieces?: Uint8Array[]; data?: Uint8Array } | null;
+  if (!v || typeof v !== 'object') return 0;
+  const body = v.body ?? v;
+  let n = body.chunk?.length ?? (body.pieces ?? []).reduce((s, p) => s + p.length, 0);
+  n += v.data?.length ?? 0;
+  return n;
+}
+
+export class RunMeter {
+  private requests = 0;
+  private responseBytes = 0;
+  private outputBytes = 0;
+  private readonly open = new Set<string>();
+  /** CPU: Lua time so far, and since when the VM has been running (null while it waits on an op). */
+  private cpuUsed = 0;
+  private runningSince: number | null = null;
+  private cpuTimer: NodeJS.Timeout | null = null;
+  private wallTimer: NodeJS.Timeout | null = null;
+  private stopped = false;
+
+  constructor(private readonly limits: RuntimeLimits, private readonly timeoutMs: number | undefined, private readonly onLimit: (limit: LimitName, message: string) => void) {}
+
+  start(): void {
+    if (this.timeoutMs !== undefined) this.wallTimer = setTimeout(() => this.hit('timeout', `the run took longer than ${this.timeoutMs} ms`), this.timeoutMs);
+    this.resume();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.wallTimer) clearTimeout(this.wallTimer);
+    if (this.cpuTimer) clearTimeout(this.cpuTimer);
+  }
+
+  private hit(limit: LimitName, message: string): boolean {
+    if (this.stopped) return false;
+    this.stop();
+    this.onLimit(limit, message);
+    return false;
+  }
+
+  /** The VM runs Lua again (start, or an op answered): the CPU clock runs. */
+  private resume(): void {
+    const cpuMs = this.limits.cpuMs;
+    if (cpuMs === undefined || this.stopped) return;
+    this.runningSince = performance.now();
+    const left = Math.max(0, cpuMs - this.cpuUsed);
+    this.cpuTimer = setTimeout(() => this.checkCpu(), left + 1);
+  }
+
+  private pause(): void {
+    if (this.runningSince === null) return;
+    this.cpuUsed += performance.now() - this.runningSince;
+    this.runningSince = null;
+    if (this.cpuTimer) { clearTimeout(this.cpuTimer); this.cpuTimer = null; }
+  }
+
+  private checkCpu(): void {
+    const cpuMs = this.limits.cpuMs!;
+    const used = this.cpuUsed + (this.runningSince === null ? 0 : performance.now() - this.runningSince);
+    if (used >= cpuMs) { this.hit('cpu', `the run used more than ${cpuMs} ms of CPU`); return; }
+    this.cpuTimer = setTimeout(() => this.checkCpu(), cpuMs - used + 1);
+  }
+
+  /** Before an op runs: false when it would break a limit (the run is then being ended). */
+  opStart(msg: Op): boolean {
+    this.pause();
+    const opens = OPENS[msg.op];
+    if (opens) {
+      const { maxRequests, maxConcurrentRequests } = this.limits;
+      if (maxRequests !== undefined && ++this.requests > maxRequests) return this.hit('requests', `the run started more than ${maxRequests} requests`);
+      this.open.add(`${opens}:${msg.id}`);
+      if (maxConcurrentRequests !== undefined && this.open.size > maxConcurrentRequests) return this.hit('concurrentRequests', `the run had more than ${maxConcurrentRequests} requests open at once`);
+    }
+    const closes = CLOSES[msg.op];
+    if (closes) this.open.delete(`${closes}:${msg.id}`);
+    return true;
+  }
+
+  opEnd(_msg: Op, reply: RpcReply): void {
+    this.countResponse(replyBytes(reply));
+    this.resume();
+  }
+
+  countResponse(n: number): void {
+    const max = this.limits.maxResponseBytes;
+    this.responseBytes += n;
+    if (max !== undefined && this.responseBytes > max) this.hit('responseBytes', `the run received more than ${max} response bytes`);
+  }
+
+  /** Output the run wrote: how many of these bytes may still be delivered (the rest is over the limit). */
+  output(n: number): number {
+    const max = this.limits.maxOutputBytes;
+    if (max === undefined) return n;
+    const allowed = Math.max(0, Math.min(n, max - this.outputBytes));
+    this.outputBytes += n;
+    if (this.outputBytes > max) this.hit('output', `the run wrote more than ${max} bytes of output`);
+    return allowed;
+  }
+}

@@ -1,0 +1,129 @@
+// One VM worker seen from the app's thread: starts it, answers its I/O ops (the I/O side lives on this
+// thread), hands its notices to the run in progress, and terminates it. A terminated thread is never
+// reused: the runtime starts a fresh one.
+import path from 'node:path';
+import type { MessagePort, Worker } from 'node:worker_threads';
+import { RPC_ANSWERED } from '../channel/sync-rpc.js';
+import { ByteRing, createRing } from '../channel/byte-ring.js';
+import type { RpcHandler, RpcReply } from '../channel/rpc-server.js';
+import { NOTICE_OPS, type ToVm, type VmNotice, type VmWorkerData } from './vm-messages.js';
+
+type Op = { op: string } & Record<string, unknown>;
+
+/** What the run in progress wants to see: ops before they start (false = refuse: a limit), their replies, notices. */
+export interface ThreadObserver {
+  opStart(msg: Op): boolean;
+  opEnd(msg: Op, reply: RpcReply): void;
+  notice(n: VmNotice): void;
+  /** The worker ended on its own (a crash): the run cannot finish. */
+  died(message: string): void;
+}
+
+/** A ring that counts the body bytes streamed through it (maxResponseBytes). */
+export class CountingRing extends ByteRing {
+  onBytes: ((n: number) => void) | null = null;
+
+  override writeRecord(bytes: Uint8Array, continues = false): boolean {
+    const ok = super.writeRecord(bytes, continues);
+    if (ok) this.onBytes?.(bytes.length);
+    return ok;
+  }
+}
+
+export class VmThread {
+  observer: ThreadObserver | null = null;
+  private dead = false;
+
+  private constructor(private readonly worker: Worker, private readonly port: MessagePort, readonly ring: CountingRing, private readonly release: () => void) {}
+
+  /**
+   * Starts a worker with this thread's I/O ops (made for its ring) and resolves once its VM is ready.
+   */
+  static start(data: Omit<VmWorkerData, 'port' | 'flag' | 'ring'>, ops: (ring: ByteRing) => { handler: RpcHandler; close: () => void }): Promise<VmThread> {
+    const { MessageChannel, Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
+    const { port1, port2 } = new MessageChannel();
+    const flag = new Int32Array(new SharedArrayBuffer(8));
+    const ring = new CountingRing(createRing());
+    const io = ops(ring);
+    const worker = new Worker(path.join(__dirname, 'vm-worker.js'), {
+      workerData: { ...data, port: port2, flag, ring: { header: ring.header, data: ring.data } } satisfies VmWorkerData,
+      transferList: [port2],
+      // The script's output goes through the stdout/stderr options; the worker's own streams are quiet.
+      stdout: true,
+      stderr: true,
+    });
+    const thread = new VmThread(worker, port1, ring, io.close);
+    return new Promise((resolve, reject) => {
+      let ready = false;
+      const answer = (value: unknown, transfer: RpcReply['transfer'] = []): void => {
+        if (thread.dead) return;
+        port1.postMessage(value, transfer);
+        Atomics.store(flag, 0, RPC_ANSWERED);
+        Atomics.notify(flag, 0);
+      };
+      port1.on('message', (msg: Op) => {
+        if (NOTICE_OPS.has(msg.op)) {
+          if (msg.op === 'vm.ready') { ready = true; thread.idle(); resolve(thread); return; }
+          thread.observer?.notice(msg as unknown as VmNotice);
+          return;
+        }
+        const observer = thread.observer;
+        if (observer && !observer.opStart(msg)) return; // the observer ends the run (a limit)
+        io.handler(msg).then(
+          (reply) => { observer?.opEnd(msg, reply); answer(reply.value, reply.transfer); },
+          (e: unknown) => { observer?.opEnd(msg, { value: null }); answer({ error: `luahttp host error: ${(e as Error)?.message ?? String(e)}` }); },
+        );
+      });
+      let stderr = '';
+      worker.stderr.on('data', (b: Buffer) => { if (stderr.length < 4096) stderr += b.toString(); });
+      worker.stdout.resume();
+      worker.on('error', (e) => {
+        if (!ready) reject(e);
+        else thread.fail(`luahttp VM thread failed: ${e.message}`);
+      });
+      worker.on('exit', (code) => {
+        if (thread.dead) return;
+        const why = `luahttp VM thread exited (code ${code})${stderr ? `: ${stderr.trim()}` : ''}`;
+        thread.fail(why);
+        if (!ready) reject(new Error(why));
+      });
+    });
+  }
+
+  private fail(message: string): void {
+    if (this.dead) return;
+    this.dead = true;
+    this.release();
+    this.port.close();
+    this.observer?.died(message);
+  }
+
+  get alive(): boolean {
+    return !this.dead;
+  }
+
+  post(msg: ToVm): void {
+    this.busy();
+    this.worker.postMessage(msg);
+  }
+
+  /** During a run the worker and its port keep the app's process alive; between runs they do not. */
+  busy(): void {
+    this.worker.ref();
+    this.port.ref();
+  }
+
+  idle(): void {
+    this.worker.unref();
+    this.port.unref();
+  }
+
+  async terminate(): Promise<void> {
+    if (this.dead) return;
+    this.dead = true;
+    this.observer = null;
+    this.release();
+    this.port.close();
+    await this.worker.terminate();
+  }
+}
