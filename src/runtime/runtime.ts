@@ -13,7 +13,8 @@ import { socketOps } from '../io/ops/socket-ops.js';
 import { udpOps } from '../io/ops/udp-ops.js';
 import { RawSockets } from '../io/raw-sockets.js';
 import { parseConnectTo, type ConnectToRule } from '../io/connect-to.js';
-import { Transport, type TransportOptions } from '../io/transport.js';
+import { Transport, transportOptions } from '../io/transport.js';
+import type { TransportSettings } from './io-link.js';
 import { abortError, LimitError, LuaError, PolicyError, type LimitName } from './errors.js';
 import type { HostFunction, HostFunctions, RunOptions, RuntimeOptions } from './options.js';
 import { RunMeter } from './run-meter.js';
@@ -38,15 +39,13 @@ function messageOf(e: unknown): string {
 /** The transport a runtime's I/O side uses: its own undici agents, no process-wide patches. */
 function transportFor(options: RuntimeOptions, rules: ConnectToRule[]): Transport {
   const n = options.network ?? {};
-  const settings: TransportOptions & { policy?: unknown } = {
-    connectTo: rules,
+  const settings: TransportSettings = {
     insecure: n.insecure,
     proxy: n.proxy,
-    startupPatches: false,
     // The library's default: no private, loopback or link-local addresses (src/io/transport/network-policy.ts).
     policy: { allow: n.allow, deny: n.deny, privateNetworks: n.privateNetworks ?? false, schemes: n.schemes },
   };
-  return new Transport(settings);
+  return new Transport({ ...transportOptions(rules, settings), startupPatches: false });
 }
 
 class LuaRuntime implements Runtime {
