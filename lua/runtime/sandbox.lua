@@ -3,7 +3,7 @@
 -- Lua). Here: no debug library, text-only load, no loadfile/dofile, no process control, require only
 -- from package.preload, the app's `modules` and its `packagePath`, a read-only string metatable.
 -- Returns the runtime's private helpers (the error handler that keeps the traceback).
-local config = ...
+local config, canread = ...
 
 local type, error, tostring, select, pairs = type, error, tostring, select, pairs
 local rawload, rawloadfile = load, loadfile
@@ -62,6 +62,41 @@ for name, source in pairs(config.modules) do
     return f(...)
   end
 end
+
+-- lfs works on the real filesystem directly (src/cores/lfs-core.ts), past the grants: not in the sandbox.
+package.preload.lfs = denied("lfs")
+package.preload["luahttp.core.lfs"] = denied("lfs")
+
+-- TLS options that name files (LuaSec's cafile/capath/certificate/key) are read by luahttp, not through
+-- io: they must lie inside the fs grants too.
+local TLS_FILES = { "cafile", "capath", "certificate", "key" }
+local function checktls(params)
+  if type(params) ~= "table" then return end
+  for _, k in ipairs(TLS_FILES) do
+    local p = params[k]
+    if type(p) == "string" and not canread(p) then error(DENIED .. k .. " '" .. p .. "' is outside the fs grants", 3) end
+  end
+end
+local function patched(name, patch)
+  local loader = package.preload[name]
+  package.preload[name] = function(...)
+    local m = loader(...)
+    patch(m)
+    return m
+  end
+end
+local function checkedfield(field)
+  return function(m)
+    local f = m[field]
+    m[field] = function(params, ...)
+      checktls(params)
+      return f(params, ...)
+    end
+  end
+end
+patched("ssl", checkedfield("newcontext"))
+patched("socket.http", checkedfield("request"))
+patched("ssl.https", checkedfield("request"))
 
 -- The runtime's message handler: keeps the traceback aside and returns the error value unchanged.
 local last = nil

@@ -43,6 +43,21 @@ function within(dirs: string[], target: string): boolean {
   return dirs.some((d) => target === d || target.startsWith(d.endsWith(path.sep) ? d : d + path.sep));
 }
 
+/** Whether a path (as Lua bytes) lies inside dirs by its real path; invalid UTF-8 never does. */
+function pathWithin(bytes: Uint8Array | null, dirs: string[]): boolean {
+  if (!bytes) return false;
+  let name: string;
+  try { name = strictUtf8.decode(bytes); } catch { return false; }
+  const target = realTarget(name);
+  return target !== null && within(dirs, target);
+}
+
+/** For files luahttp itself reads on a script's behalf (TLS options): inside these grants or not. */
+export function readCheck(dirs: string[]): (bytes: Uint8Array | null) => boolean {
+  const real = realDirectories(dirs);
+  return (bytes) => pathWithin(bytes, real);
+}
+
 export function sandboxPrimitives(api: LuaApi, grants: FsGrants, env: Record<string, string>): (base: Record<string, LuaCFunction>) => Record<string, LuaCFunction> {
   const readDirs = realDirectories([...grants.read, ...grants.write]);
   const writeDirs = realDirectories(grants.write);
@@ -51,10 +66,7 @@ export function sandboxPrimitives(api: LuaApi, grants: FsGrants, env: Record<str
   const allowed = (L: number, arg: number, dirs: string[]): boolean => {
     const bytes = api.toBytes(L, arg);
     if (!bytes) return true; // not a string: the primitive raises its own argument error
-    let name: string;
-    try { name = strictUtf8.decode(bytes); } catch { return false; }
-    const target = realTarget(name);
-    return target !== null && within(dirs, target);
+    return pathWithin(bytes, dirs);
   };
   /** luaL_fileresult's failure for a refused path: nil, "name: Permission denied", 13. */
   const refuse = (L: number, arg: number): number => {

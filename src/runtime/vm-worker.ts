@@ -9,7 +9,7 @@ import { SyncRpcClient } from '../channel/sync-rpc.js';
 import { ByteRing } from '../channel/byte-ring.js';
 import { ValueRuleError, type PlainValue } from '../channel/plain-values.js';
 import { installHostFunctions } from '../cores/host-functions.js';
-import { sandboxPrimitives, SANDBOX_DENIED } from './sandbox-primitives.js';
+import { readCheck, sandboxPrimitives, SANDBOX_DENIED } from './sandbox-primitives.js';
 import type { ToVm, VmNotice, VmWorkerData } from './vm-messages.js';
 
 const LUA_ERRMEM = 4;
@@ -56,7 +56,9 @@ async function boot(): Promise<void> {
   // The sandbox profile; it returns the runtime's private helpers, kept in the registry.
   vm.loadRuntimeFile('runtime/sandbox.lua');
   pushPlain(a, L, { path: packagePathOf(data.packagePath), modules: data.modules });
-  if (a.pcall(L, 1, 1) !== LUA_OK) throw new Error(`luahttp sandbox failed: ${a.toText(L, -1)}`);
+  const canRead = readCheck([...data.fs.read, ...data.fs.write]);
+  a.pushFunction(L, (Ls) => { a.pushBoolean(Ls, canRead(a.toBytes(Ls, 1))); return 1; });
+  if (a.pcall(L, 2, 1) !== LUA_OK) throw new Error(`luahttp sandbox failed: ${a.toText(L, -1)}`);
   // Each helper anchored in the registry by name (lua/runtime/sandbox.lua's returned table).
   const helperRefs = new Map<string, number>();
   for (const name of ['handler', 'message', 'traceback']) {

@@ -140,3 +140,24 @@ describe('options', () => {
     }
   });
 });
+
+describe('files luahttp reads for the script', () => {
+  test('lfs is not available (it works on the real filesystem past the grants)', async () => {
+    await expect(rt.run('require("lfs")')).rejects.toThrow(/not allowed in the luahttp sandbox: lfs/);
+  });
+
+  test('TLS file options must lie inside the fs grants', async () => {
+    await expect(rt.run('require("ssl").newcontext({ mode = "client", protocol = "any", cafile = "/etc/ssl/certs/ca-certificates.crt" })'))
+      .rejects.toThrow(/cafile '\/etc\/ssl\/certs\/ca-certificates.crt' is outside the fs grants/);
+    await expect(rt.run('require("ssl.https").request({ url = "https://127.0.0.1:1/", key = "/etc/ssl/private/x.pem" })'))
+      .rejects.toThrow(/key '\/etc\/ssl\/private\/x.pem' is outside the fs grants/);
+    await expect(rt.run('require("socket.http").request({ url = "https://127.0.0.1:1/", certificate = "/etc/passwd" })'))
+      .rejects.toThrow(/certificate '\/etc\/passwd' is outside the fs grants/);
+    const r = await createRuntime({ fs: { read: [tmp], write: [] } });
+    try {
+      expect(await r.run('return require("ssl").newcontext({ mode = "client", protocol = "any", cafile = ... }) ~= nil', { args: [path.join(tmp, 'secret.txt')] })).toEqual([true]);
+    } finally {
+      await r.close();
+    }
+  });
+});
