@@ -48,7 +48,7 @@ interface HostSocket {
   /** Removes attach()'s listeners (ssl.wrap moves the connection under TLS). */
   detach?: () => void;
   /** ssl.wrap: the handshake's outcome once settled. */
-  tls?: { settled: boolean; info?: HandshakeInfo; error?: string; socket?: net.Socket | null };
+  tls?: { settled: boolean; info?: HandshakeInfo; error?: string; socket?: net.Socket | null; reported?: boolean; uncleanEnd?: () => boolean };
 }
 
 function familyOf(address: string): AddressFamily {
@@ -127,7 +127,12 @@ export class RawSockets {
       if (s.buffered >= RECV_HIGH_WATER) sock.pause();
       this.wake(s);
     };
-    const onEnd = (): void => { s.eof = true; this.wake(s); };
+    const onEnd = (): void => {
+      // LuaSec (OpenSSL 3) reads a TLS peer's close without close_notify as an error, not as "closed".
+      if (s.tls?.uncleanEnd?.()) s.error ??= 'unexpected eof while reading';
+      s.eof = true;
+      this.wake(s);
+    };
     const onError = (e: Error): void => { s.error ??= luaSocketError(e); this.wake(s); };
     const onDrain = (): void => this.wake(s);
     sock.on('data', onData);
@@ -275,8 +280,16 @@ export class RawSockets {
    * — here or VM-side, `unread` — are replayed into it); every call waits up to waitMs for the outcome.
    * Data afterwards flows through recv/send/select/close unchanged, decrypted.
    */
-  async handshake(id: number, spec: TlsContextSpec, sni: string | null, unread: Uint8Array | null, waitMs: number): Promise<{ info?: HandshakeInfo; error?: string; pending?: boolean }> {
+  async handshake(id: number, spec: TlsContextSpec, sni: string | null, unread: Uint8Array | null, waitMs: number): Promise<{ info?: HandshakeInfo; error?: string; pending?: 'read' | 'write' }> {
     const s = this.sockets.get(id);
+    if (s && s.kind === 'connecting' && !s.tls) {
+      // A non-blocking connect still in progress (the Programming in Lua dispatcher wraps right after
+      // connect): LuaSec's ClientHello cannot be written yet, so OpenSSL answers "wantwrite" until the
+      // connection is up; select() then reports the socket writable.
+      const started = Date.now();
+      if (!await this.waitUntil([s], () => s.kind !== 'connecting', waitMs)) return { pending: 'write' };
+      if (waitMs > 0) waitMs = Math.max(0, waitMs - (Date.now() - started));
+    }
     if (!s || (s.kind !== 'client' && !s.tls)) return { error: s?.connectError ?? 'closed' };
     if (!s.tls) {
       const raw = s.sock!;
@@ -291,6 +304,7 @@ export class RawSockets {
       s.tls = state;
       const hs = startTls(raw, pending, spec, sni ?? s.host ?? s.names.remote?.address ?? 'localhost', sni, this.insecure, this.systemCa);
       state.socket = hs.socket;
+      state.uncleanEnd = hs.uncleanEnd;
       void hs.done.then((r) => {
         state.settled = true;
         state.info = r.info;
@@ -307,7 +321,8 @@ export class RawSockets {
     }
     const state = s.tls;
     const ok = await this.waitUntil([s], () => state.settled, waitMs);
-    if (!ok) return { pending: true };
+    if (!ok) return { pending: 'read' };
+    state.reported = true;
     return state.error ? { error: state.error } : { info: state.info };
   }
 
@@ -413,6 +428,9 @@ export class RawSockets {
       const s = this.sockets.get(id);
       if (!s) return false;
       if (s.kind === 'server') return s.pending.length > 0;
+      // A handshake that settled since dohandshake() said "wantread": that call is what the script
+      // waits for (OpenSSL's next step would find the peer's flight readable).
+      if (s.tls?.settled && !s.tls.reported) return true;
       if (s.kind === 'client') return s.buffered > 0 || s.eof || s.error !== null;
       return s.tls?.settled === true;
     };

@@ -55,6 +55,9 @@ export interface TlsHandshake {
   /** null when the handshake could not start (done then holds the error). */
   socket: tls.TLSSocket | null;
   done: Promise<{ info?: HandshakeInfo; error?: string }>;
+  /** The peer closed the TCP connection without TLS's close_notify (OpenSSL 3: "unexpected eof while
+   *  reading"; Node reports both ends alike). Meaningful once the TLS socket has ended. */
+  uncleanEnd: () => boolean;
 }
 
 /** The secure-context part of a spec (shared by a server's SNI contexts). */
@@ -69,8 +72,14 @@ function secureOptions(spec: TlsContextSpec, systemCa = false): tls.SecureContex
   return o;
 }
 
-/** A Duplex over raw that first replays `pending`. */
-function replayingDuplex(raw: net.Socket, pending: Buffer[]): Duplex {
+/**
+ * A Duplex over raw that first replays `pending`. `tlsEnded` tells whether TLS above it has already
+ * seen the end of its stream: a close_notify ends TLS while it reads the bytes before raw's end of
+ * stream; without one, TLS ends only because of it. So when the end of stream reaches TLS and TLS has
+ * not ended yet, the peer closed without close_notify (`unclean` is set).
+ */
+function replayingDuplex(raw: net.Socket, pending: Buffer[], tlsEnded: () => boolean): { duplex: Duplex; unclean: () => boolean } {
+  let unclean = false;
   const d = new Duplex({
     read() { raw.resume(); },
     write(chunk: Buffer, _enc, cb) { raw.write(chunk, cb); },
@@ -79,6 +88,9 @@ function replayingDuplex(raw: net.Socket, pending: Buffer[]): Duplex {
   });
   // Failures reach the TLS socket as its end; the raw socket's error itself has nothing left to tell.
   d.on('error', () => {});
+  // Registered before TLS takes the Duplex over, so this runs before TLS hears of the end (and only
+  // after TLS has processed every byte: a Readable ends once all its data was delivered).
+  d.once('end', () => { unclean = !tlsEnded(); });
   for (const p of pending) d.push(p);
   raw.on('data', (b: Buffer) => { if (!d.push(b)) raw.pause(); });
   // End of stream once only: a second push(null) is an error that would destroy the Duplex and drop
@@ -90,7 +102,7 @@ function replayingDuplex(raw: net.Socket, pending: Buffer[]): Duplex {
   raw.on('close', end);
   if (raw.readableEnded) end(); // the peer had already finished: its 'end' will not come again
   raw.resume();
-  return d;
+  return { duplex: d, unclean: () => unclean };
 }
 
 function peerChain(sock: tls.TLSSocket): Uint8Array[] {
@@ -131,10 +143,12 @@ export function startTls(raw: net.Socket, pending: Buffer[], spec: TlsContextSpe
     for (const [name, sub] of Object.entries(spec.sniContexts ?? {})) sniContexts.set(name, tls.createSecureContext(secureOptions(sub)));
   } catch (e) {
     raw.destroy();
-    return { socket: null, done: Promise.resolve({ error: (e as Error).message }) };
+    return { socket: null, done: Promise.resolve({ error: (e as Error).message }), uncleanEnd: () => false };
   }
-  const duplex = replayingDuplex(raw, pending);
   let socket: tls.TLSSocket;
+  // The readable side's end flag is set the moment TLS pushes its end of stream ('end' is emitted
+  // later); Readable's state object has no public accessor for it.
+  const { duplex, unclean } = replayingDuplex(raw, pending, () => (socket as unknown as { _readableState?: { ended?: boolean } } | undefined)?._readableState?.ended === true);
   const settled = new Promise<{ info?: HandshakeInfo; error?: string }>((resolve) => {
     const info = (s: tls.TLSSocket): HandshakeInfo => {
       const chain = peerChain(s);
@@ -187,5 +201,5 @@ export function startTls(raw: net.Socket, pending: Buffer[], spec: TlsContextSpe
     socket.on('error', () => {});
     socket.once('close', () => resolve({ error: 'closed' }));
   });
-  return { socket: socket!, done: settled };
+  return { socket: socket!, done: settled, uncleanEnd: unclean };
 }

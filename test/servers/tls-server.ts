@@ -6,6 +6,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
+import tls from 'node:tls';
 import zlib from 'node:zlib';
 import { makeTestCerts, type TestCerts } from './tls-certs.js';
 
@@ -22,6 +23,9 @@ export interface TlsServers {
   closeUrl: string;
   /** Plain HTTP server with the same routes (for http→https redirects). */
   httpUrl: string;
+  /** TLS (leaf for localhost): answers the first bytes with "HTTP/1.0 200 OK" and a short body, then
+   *  closes the TCP connection without close_notify (a peer that just goes away). */
+  noNotifyUrl: string;
   close(): Promise<void>;
 }
 
@@ -104,6 +108,14 @@ export async function startTlsServers(): Promise<TlsServers> {
   const closer = net.createServer((s) => { s.on('error', () => {}); s.once('data', () => s.end()); });
   servers.push(closer);
   const closePort = await listen(closer);
+  const noNotify = tls.createServer({ ...certs.leaf('localhost') }, (s) => {
+    s.on('error', () => {});
+    // destroy() closes the connection without TLS's close_notify (end() would send one).
+    s.once('data', () => s.write('HTTP/1.0 200 OK\r\n\r\nno close_notify follows', () => s.destroy()));
+  });
+  bound(noNotify);
+  servers.push(noNotify);
+  const noNotifyPort = await listen(noNotify);
   const lifetime = setTimeout(() => { for (const s of servers) s.close(); }, SERVER_LIFETIME_MS);
   lifetime.unref();
   return {
@@ -111,6 +123,7 @@ export async function startTlsServers(): Promise<TlsServers> {
     plainUrl: `https://127.0.0.1:${plainPort}`,
     closeUrl: `https://127.0.0.1:${closePort}`,
     httpUrl: httpBase,
+    noNotifyUrl: `https://localhost:${noNotifyPort}`,
     async close() {
       clearTimeout(lifetime);
       await Promise.all(servers.map((s) => new Promise<void>((r) => {

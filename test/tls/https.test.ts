@@ -62,7 +62,7 @@ function certTokens(stdout: Buffer): Buffer {
 }
 
 function scriptArgs(): string[] {
-  return [tls.goodUrl, tls.otherUrl, tls.expiredUrl, tls.plainUrl, tls.closeUrl, tls.httpUrl, tls.certs.caFile, tls.certs.caPath, proxy.url];
+  return [tls.goodUrl, tls.otherUrl, tls.expiredUrl, tls.plainUrl, tls.closeUrl, tls.httpUrl, tls.certs.caFile, tls.certs.caPath, proxy.url, tls.noNotifyUrl];
 }
 
 /** A clean proxy environment, so the machine's *_proxy settings never reach a test. */

@@ -35,7 +35,7 @@ interface SslConn {
   /** Bytes the TCP object had read but the script had not (handed to TLS with the first handshake). */
   unread: Uint8Array | null;
   info?: HandshakeInfo;
-  want: 'nothing' | 'read';
+  want: 'nothing' | 'read' | 'write';
   /** Server side: sni(names, strict) — the context to use for each name a client asks for. */
   serverSni?: { contexts: Record<string, TlsContextSpec>; strict: boolean };
 }
@@ -303,12 +303,12 @@ export class SslCore {
     if (c.t.fd < 0) return result(false, 'Bad file descriptor');
     c.t.start = now();
     const spec: TlsContextSpec = c.serverSni ? { ...c.spec, sniContexts: c.serverSni.contexts, sniStrict: c.serverSni.strict } : c.spec;
-    const r = this.tcp.call<{ info?: HandshakeInfo; error?: string; pending?: boolean }>({
+    const r = this.tcp.call<{ info?: HandshakeInfo; error?: string; pending?: 'read' | 'write' }>({
       op: 'sock.handshake', id: c.t.id, spec, sni: c.sni, unread: c.state === 'new' ? c.unread : null, waitMs: retryMs(c.t),
     });
     c.state = 'handshaking';
     c.unread = null;
-    if (r.pending) { c.want = 'read'; return result(false, 'wantread'); }
+    if (r.pending) { c.want = r.pending; return result(false, r.pending === 'write' ? 'wantwrite' : 'wantread'); }
     c.want = 'nothing';
     if (r.error !== undefined) { c.state = 'failed'; c.error = r.error; return result(false, r.error); }
     c.state = 'connected';
