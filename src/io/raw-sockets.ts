@@ -37,6 +37,8 @@ interface HostSocket {
   error: string | null;
   /** The connect attempt's outcome, reported by the next connect() call (non-blocking connects). */
   connectError: string | null;
+  /** getoption("error") took connectError (reading SO_ERROR clears it): the next connect() says "closed". */
+  connectErrorTaken?: boolean;
   /** shutdown("receive"): incoming bytes are dropped and reads see end of stream. */
   readShut: boolean;
   linger0: boolean;
@@ -160,6 +162,9 @@ export class RawSockets {
       if (!ok) return { error: fixedFamily ? 'Operation already in progress' : 'timeout' };
       return this.connectOutcome(s);
     }
+    // The failure select() already saw is this connect's answer (connect(2) reports the pending error).
+    if (s.kind === 'idle' && s.connectError !== null) return this.connectOutcome(s);
+    if (s.connectErrorTaken) { s.connectErrorTaken = false; return { error: 'closed' }; }
     if (s.kind === 'server') return { error: 'already connected' };
     s.connectError = null;
     s.kind = 'connecting';
@@ -207,6 +212,16 @@ export class RawSockets {
     // LuaSocket leaves a socket whose connect failed unconnected: reads see "closed".
     s.eof = true;
     this.wake(s);
+  }
+
+  /** getoption("error"): the pending error of a failed non-blocking connect, taken as reading SO_ERROR takes it. */
+  takeError(id: number): { error?: string } {
+    const s = this.sockets.get(id);
+    if (!s || s.kind !== 'idle' || s.connectError === null) return {};
+    const error = s.connectError;
+    s.connectError = null;
+    s.connectErrorTaken = true;
+    return { error };
   }
 
   /** bind(id, host, port): Node cannot bind without listening, so the port is taken (and listened on) now. */

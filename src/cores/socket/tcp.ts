@@ -526,7 +526,12 @@ export class TcpObjects {
         const name = this.args.checkString(L, 2);
         if (!GET_OPTIONS.has(name)) return api.argError(L, 2, `unsupported option \`${name}'`);
         if (o.fd < 0) return this.args.fail(L, 'getsockopt failed');
-        if (name === 'error') { api.pushNil(L); return 1; }
+        if (name === 'error') {
+          // SO_ERROR: a failed non-blocking connect's error, once (nil when there is none).
+          const r = o.id ? this.call<{ error?: string }>({ op: 'sock.takeerror', id: o.id }) : {};
+          if (r.error) api.pushText(L, r.error); else api.pushNil(L);
+          return 1;
+        }
         const v = o.options.get(name) ?? OPTION_DEFAULTS[name];
         if (name === 'linger') {
           const l = (v as { on: boolean; timeout: number } | undefined) ?? { on: false, timeout: 0 };

@@ -35,6 +35,7 @@ export function socketOps(sockets: RawSockets, crossThread: boolean): OpTable {
     'sock.handshake': async (m) => value(await sockets.handshake(num(m, 'id'), m.spec as TlsContextSpec, (m.sni as string | null) ?? null, (m.unread as Uint8Array | null) ?? null, num(m, 'waitMs'))),
     'sock.shutdown': async (m) => value(sockets.shutdown(num(m, 'id'), str(m, 'how')) ?? {}),
     'sock.setoption': async (m) => value(sockets.setOption(num(m, 'id'), str(m, 'name'), m.value) ?? {}),
+    'sock.takeerror': async (m) => value(sockets.takeError(num(m, 'id'))),
     'sock.close': async (m) => value(sockets.close(num(m, 'id')) ?? {}),
     'sock.select': async (m) => value(await sockets.select(m.recv as number[], m.send as number[], num(m, 'waitMs'))),
     'dns.getaddrinfo': async (m) => {

@@ -187,7 +187,8 @@ export function systemPrimitives(api: LuaApi, files: FileTable, hooks: SystemHoo
       try {
         fs.renameSync(Buffer.from(from), Buffer.from(to));
       } catch (e) {
-        return failure(L, e, from);
+        // Lua 5.4's os_rename reports the bare strerror (luaL_fileresult without a file name), unlike os.remove.
+        return failure(L, e);
       }
       api.pushBoolean(L, true);
       return 1;
