@@ -2,7 +2,8 @@
 -- while the connection may still be in progress, then dohandshake() until done, waiting with select
 -- for what it asks ("wantwrite": the connect is not up yet; "wantread": the peer's flight). Nothing
 -- else may come back (never "closed"), and select must wake for every step (a missed wake-up shows
--- as a select timeout). 200 rounds, since the race with the connect is intermittent.
+-- as a select timeout). Up to 200 rounds, since the race with the connect is intermittent; on a
+-- loaded machine the rounds stop after 15 s (what is printed does not depend on how many ran).
 -- args: good-url other-url expired-url plain-url close-url http-url cafile capath proxy-url
 local good, _, _, _, _, _, cafile = ...
 local socket = require("socket")
@@ -11,8 +12,11 @@ local port = tonumber(good:match(":(%d+)$"))
 local CLIENT = { mode = "client", protocol = "any", verify = "peer", cafile = cafile }
 local ROUNDS = 200
 
-local done, answered, odd, missed = 0, 0, {}, nil
+local done, answered, asked, odd, missed, rounds = 0, 0, 0, {}, nil, 0
+local stop = socket.gettime() + 15
 for i = 1, ROUNDS do
+  if socket.gettime() > stop then break end
+  rounds = i
   local t = assert(socket.tcp())
   t:settimeout(0)
   local ok, err = t:connect("127.0.0.1", port)
@@ -30,13 +34,16 @@ for i = 1, ROUNDS do
     if serr then missed = missed or (i .. " " .. herr .. " " .. serr); break end
   end
   if missed then break end
-  -- the connection works
-  c:settimeout(5)
-  c:send("GET /echo?round=" .. i .. " HTTP/1.0\r\nHost: localhost\r\n\r\n")
-  if c:receive("*l") == "HTTP/1.1 200 OK" then answered = answered + 1 end
+  -- the connection works (every 10th: the handshake is what is tested)
+  if i % 10 == 1 then
+    asked = asked + 1
+    c:settimeout(5)
+    c:send("GET /echo?round=" .. i .. " HTTP/1.0\r\nHost: localhost\r\n\r\n")
+    if c:receive("*l") == "HTTP/1.1 200 OK" then answered = answered + 1 end
+  end
   c:close()
 end
-print("handshakes", done, "of", ROUNDS)
-print("answers", answered)
+print("every round's handshake done", done == rounds and rounds > 0)
+print("every request answered", answered == asked)
 print("other results", #odd, table.concat(odd, "; ", 1, math.min(#odd, 5)))
 print("missed wake-up", missed)
