@@ -215,6 +215,17 @@ case("free twice", run(function() return lock:free() end))
 case("lock again after free", run(function() local l = lfs.lock_dir(root) local ok = l ~= nil l:free() return ok end))
 case("free bad self", run(function() local r = lock.free({}) return r end))
 
+-- special files
+for _, name in ipairs { "/dev/null", "/dev/zero", "/", "/proc/self" } do
+  case("special " .. name, run(function()
+    local t = lfs.attributes(name)
+    return t.mode, t.rdev, t.permissions, lfs.symlinkattributes(name, "mode")
+  end))
+end
+os.execute("mkfifo " .. p("fifo"))
+case("fifo", run(function() return lfs.attributes(p("fifo"), "mode"), lfs.attributes(p("fifo"), "size") end))
+os.remove(p("fifo"))
+
 -- cleanup
 for _, name in ipairs { "file.txt", "hard.txt", "sym", "dangling", "lockme", "d/inner" } do assert(os.remove(p(name))) end
 assert(lfs.rmdir(p("d")))
