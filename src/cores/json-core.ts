@@ -1,6 +1,7 @@
-// The JS half of cjson.decode (lua/luahttp/json.lua): lua_cjson.c 2.1.0's parser, token for token, run
-// over the bytes of the Lua string and building the Lua value through the C API. In Lua it took ~170 ms
-// for a 1.3 MB document; here the tokens cost little and the time goes to the Lua API calls.
+// The JS half of cjson (lua/luahttp/json.lua): encode (json-encode.ts) and decode, whose parser is here:
+// lua_cjson.c 2.1.0's, token for token, run over the bytes of the Lua string and building the Lua value
+// through the C API. In Lua it took ~170 ms for a 1.3 MB document; here most of the time goes to the
+// Lua API calls.
 //
 // Kept from the C code: the input is a C string (a NUL byte is the end), whitespace is space, tab, CR,
 // LF; numbers are what glibc's strtod reads (hex, inf, nan, "+1" and "01" when invalid numbers are
@@ -10,6 +11,7 @@
 // The parser keeps its own stack instead of recursing, so decode_max_depth and lua_checkstack (not the
 // JS stack) bound the nesting, as in the C code.
 import type { LuaApi, LuaCFunction } from '../vm/lua-api.js';
+import { jsonEncoder } from './json-encode.js';
 
 const enum T { ObjBegin, ObjEnd, ArrBegin, ArrEnd, String, Number, Boolean, Null, Colon, Comma, End, Whitespace, Error, Unknown }
 const TOKEN_NAMES = ['T_OBJ_BEGIN', 'T_OBJ_END', 'T_ARR_BEGIN', 'T_ARR_END', 'T_STRING', 'T_NUMBER', 'T_BOOLEAN',
@@ -64,6 +66,8 @@ export function jsonCore(api: LuaApi): Record<string, LuaCFunction> {
   };
 
   return {
+    /** encode(value, precision, invalidMode, maxDepth, sparseConvert, sparseRatio, sparseSafe): the text, or nil and cjson's message. */
+    encode: jsonEncoder(api),
     /** decode(text, allowInvalidNumbers, maxDepth): the value, or nil and cjson's message. */
     decode(L) {
       const base = m._lua_gettop(L);
