@@ -1,6 +1,7 @@
 // Command-line parsing with lua.c's rules (options stop at the script name, `--` and `-`), plus
 // luahttp's own long options, which may appear anywhere before the script.
 import { parseConnectTo } from '../io/connect-to.js';
+import { parseHostPattern } from '../io/transport/network-policy.js';
 
 export interface CliOptions {
   /** argv[0] is the program name; the rest as given. */
@@ -34,17 +35,33 @@ export interface CliOptions {
   progress: boolean;
   /** --no-system-ca: trust Node's bundled CA store only, not the operating system's too. */
   systemCa: boolean;
+  /** --allow LIST (repeatable): hosts scripts may connect to (src/io/transport/network-policy.ts). */
+  allow: string[];
+  /** --deny LIST (repeatable): hosts scripts may not connect to. */
+  deny: string[];
+  /** --no-private: no loopback, private, link-local… addresses (the CLI allows them by default). */
+  noPrivate: boolean;
 }
 
 export class UsageError extends Error {}
 
-const WITH_VALUE = new Set(['--connect-to', '--proxy', '--noproxy', '--timeout']);
+const WITH_VALUE = new Set(['--connect-to', '--proxy', '--noproxy', '--timeout', '--allow', '--deny']);
+
+/** A comma (or space) separated --allow/--deny list, each entry checked now so a typo fails at start. */
+function hostPatterns(name: string, value: string): string[] {
+  const entries = value.split(/[\s,]+/).filter((e) => e !== '');
+  if (entries.length === 0) throw new UsageError(`'${name}' needs at least one host pattern`);
+  for (const e of entries) {
+    try { parseHostPattern(e); } catch (err) { throw new UsageError(`${name}: ${(err as Error).message}`); }
+  }
+  return entries;
+}
 
 export function parseArgs(args: string[], progname = 'luahttp'): CliOptions {
   const o: CliOptions = {
     argv: [progname, ...args], scriptIndex: null, actions: [], version: false, interactive: false,
     noEnv: false, warnings: false, httpbin: false, connectTo: [], help: false, luahttpVersion: false,
-    insecure: false, compressed: false, trace: false, http2: false, systemCa: true, progress: false,
+    insecure: false, compressed: false, trace: false, http2: false, systemCa: true, progress: false, allow: [], deny: [], noPrivate: false,
   };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
@@ -83,6 +100,9 @@ export function parseArgs(args: string[], progname = 'luahttp'): CliOptions {
         case '--http2': o.http2 = true; break;
         case '--no-system-ca': o.systemCa = false; break;
         case '--progress': o.progress = true; break;
+        case '--allow': o.allow.push(...hostPatterns(name, value!)); break;
+        case '--deny': o.deny.push(...hostPatterns(name, value!)); break;
+        case '--no-private': o.noPrivate = true; break;
         default: throw new UsageError(`unrecognized option '${a}'`);
       }
       continue;
@@ -141,6 +161,13 @@ luahttp options:
   --progress                a curl-like meter on stderr (a terminal) for bodies lasting over 1 s
   --no-system-ca            trust Node's bundled CA store only (default: the system's too)
   --version                 show luahttp's version (and the Lua and Node it runs on)
+  --allow LIST              connect only to these hosts (comma list; repeatable): example.com,
+                            *.example.com, host:port, 10.0.0.0/8, [::1]:443, * — for every
+                            socket (http, https, tcp, udp, smtp, ftp; names for socket.dns)
+  --deny LIST               never connect to these hosts (same syntax; wins over --allow)
+  --no-private              refuse loopback, private, link-local (169.254/16), CGNAT, ULA,
+                            multicast and IPv4-mapped addresses, checked on the address
+                            dialled (redirects and DNS names included)
   --help, -h                show this help
 Commands:
   ${progname} httpbin [--port N] [--host H]   run the bundled httpbin-compatible server alone

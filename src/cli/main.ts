@@ -31,7 +31,13 @@ async function inProcessHostFor(o: CliOptions, host: IoLink): Promise<InProcessH
 }
 
 function transportSettings(o: CliOptions): TransportSettings {
-  return { insecure: o.insecure, proxy: o.proxy, noProxy: o.noProxy, compressed: o.compressed, trace: o.trace, http2: o.http2, systemCa: o.systemCa };
+  return { insecure: o.insecure, proxy: o.proxy, noProxy: o.noProxy, compressed: o.compressed, trace: o.trace, http2: o.http2, systemCa: o.systemCa, policy: networkPolicy(o) };
+}
+
+/** The CLI stays open unless a flag asks otherwise: a policy is made only then (and is open to private networks unless --no-private). */
+function networkPolicy(o: CliOptions): TransportSettings['policy'] {
+  if (!o.allow.length && !o.deny.length && !o.noPrivate) return undefined;
+  return { allow: o.allow.length ? o.allow : undefined, deny: o.deny, privateNetworks: !o.noPrivate };
 }
 
 /**

@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   }
   const hostInfo: OpTable = { 'host.info': async () => ({ value: { httpbinPort } }) };
   const transport = new Transport(transportOptions(rules, data.transport));
-  serveRpc(data.port, data.flag, dispatchOps(hostInfo, httpOps(transport, new ByteRing(data.ring), true), ...((raw) => [socketOps(raw, true), udpOps(raw, true)])(new RawSockets(rules, data.transport?.insecure ?? false, data.transport?.systemCa ?? true))));
+  serveRpc(data.port, data.flag, dispatchOps(hostInfo, httpOps(transport, new ByteRing(data.ring), true), ...((raw) => [socketOps(raw, true), udpOps(raw, true)])(new RawSockets(transport.connector, data.transport?.insecure ?? false, data.transport?.systemCa ?? true))));
   setImmediate(() => transport.warm());
 }
 

@@ -2,10 +2,10 @@
 // by a handle; every blocking call of the script is one operation here that waits at most the
 // script's timeout. Received bytes are buffered here (bounded: the net.Socket is paused above
 // RECV_HIGH_WATER) and handed over in one batch per call, so a `*l` loop costs an RPC per batch, not
-// per line. Host mapping (--connect-to) applies to raw connects exactly as to HTTP.
+// per line. Where a connect goes (policy, --connect-to, lookup) is the transport's Connector's call,
+// exactly as for HTTP.
 import net from 'node:net';
-import dns from 'node:dns';
-import { resolveConnectTo, type ConnectToRule } from './connect-to.js';
+import { Connector, type AddressFamily } from './transport/connector.js';
 import { luaSocketError } from '../channel/luasocket-errors.js';
 import { startTls, type HandshakeInfo, type TlsContextSpec } from './tls-upgrade.js';
 
@@ -14,7 +14,7 @@ const RECV_HIGH_WATER = 1024 * 1024;
 /** Unsent bytes per socket before send waits for 'drain' (Node buffers writes without limit). */
 const SEND_HIGH_WATER = 1024 * 1024;
 
-export type AddressFamily = 'inet' | 'inet6';
+export type { AddressFamily };
 export interface SocketAddress { address: string; port: number; family: AddressFamily }
 
 /** What the VM learns after connect/bind/accept: names are cached VM-side (getsockname costs no RPC). */
@@ -62,25 +62,13 @@ function addressOf(a: { address?: string; port?: number; family?: string } | und
   return { address: a.address, port: a.port ?? 0, family: familyOf(a.address) };
 }
 
-/** Resolves host to addresses as LuaSocket's getaddrinfo loop sees them (literal IPs pass through). */
-export async function lookupAll(host: string, family?: AddressFamily): Promise<{ address: string; family: AddressFamily }[]> {
-  if (net.isIP(host)) {
-    const f = familyOf(host);
-    // glibc's getaddrinfo answers a literal of the other family with EAI_ADDRFAMILY
-    if (family && family !== f) throw Object.assign(new Error('Address family for hostname not supported'), { code: 'EAI_ADDRFAMILY' });
-    return [{ address: host, family: f }];
-  }
-  const found = await dns.promises.lookup(host, { all: true, family: family === 'inet6' ? 6 : family === 'inet' ? 4 : 0, verbatim: true });
-  return found.map((a) => ({ address: a.address, family: a.family === 6 ? 'inet6' : 'inet' }));
-}
-
 export class RawSockets {
   private readonly sockets = new Map<number, HostSocket>();
   /** Readiness of sockets this class does not own (UDP, udp-sockets.ts), for select. */
   externalReadable: (id: number) => boolean = () => false;
   externalWritable: (id: number) => boolean = () => false;
 
-  constructor(private readonly rules: readonly ConnectToRule[] = [], private readonly insecure = false, private readonly systemCa = true) {}
+  constructor(readonly connector: Connector = new Connector(), private readonly insecure = false, private readonly systemCa = true) {}
 
   /** Wakes a select waiting on id (a UDP socket got a datagram). */
   wakeId(id: number): void {
@@ -169,8 +157,7 @@ export class RawSockets {
     s.connectError = null;
     s.kind = 'connecting';
     s.host = host;
-    const target = resolveConnectTo(this.rules, host, port);
-    void this.dial(s, target.host.replace(/^\[|\]$/g, ''), target.port, family, bound);
+    void this.dial(s, host, port, family, bound);
     const ok = await this.waitUntil([s], () => s.kind !== 'connecting', waitMs);
     if (!ok) return { error: 'timeout' };
     return this.connectOutcome(s);
@@ -185,18 +172,20 @@ export class RawSockets {
 
   private async dial(s: HostSocket, host: string, port: number, family: AddressFamily | undefined, bound: SocketAddress | undefined): Promise<void> {
     let error = 'connection refused';
+    const trace = this.connector.trace;
     try {
       if (bound) await this.unbind(s);
-      const addresses = await lookupAll(host, family);
-      for (const a of addresses) {
+      const plan = await this.connector.plan('tcp', host, port, family);
+      for (const a of plan.addresses) {
         const sock = await new Promise<net.Socket | string>((resolve) => {
-          const c = net.connect({ host: a.address, port, allowHalfOpen: true, autoSelectFamily: false, localAddress: bound?.address, localPort: bound?.port || undefined });
+          const c = net.connect({ host: a.address, port: plan.port, allowHalfOpen: true, autoSelectFamily: false, localAddress: bound?.address, localPort: bound?.port || undefined });
           const onError = (e: Error): void => resolve(luaSocketError(e));
           c.once('error', onError);
           c.once('connect', () => { c.off('error', onError); resolve(c); });
         });
         if (s.kind !== 'connecting') { if (typeof sock !== 'string') sock.destroy(); return; } // closed meanwhile
-        if (typeof sock === 'string') { error = sock; continue; }
+        if (typeof sock === 'string') { error = sock; trace?.(`* tcp connect to ${a.address} port ${plan.port} failed: ${sock}`); continue; }
+        trace?.(`* tcp connected to ${host} (${a.address}) port ${plan.port}`);
         if (s.keepalive) sock.setKeepAlive(true);
         this.attach(s, sock);
         s.names.family = a.family;
@@ -205,6 +194,7 @@ export class RawSockets {
       }
     } catch (e) {
       error = luaSocketError(e);
+      trace?.(`* tcp connect to ${host} port ${port} failed: ${error}`);
     }
     if (s.kind !== 'connecting') return;
     s.kind = 'idle';
@@ -231,7 +221,7 @@ export class RawSockets {
     let address: string;
     try {
       if (host === '*') address = family === 'inet6' ? '::' : '0.0.0.0';
-      else address = (await lookupAll(host, family))[0]!.address;
+      else address = (await this.connector.resolve(host, family))[0]!.address;
     } catch (e) {
       return { error: luaSocketError(e) };
     }

@@ -2,8 +2,10 @@
 // pools), with host mapping, TLS policy and proxies applied here, so no module can bypass them.
 import fs from 'node:fs';
 import type { Dispatcher } from 'undici';
-import { resolveConnectTo, type ConnectToRule } from './connect-to.js';
-import { failedInHandshake } from '../channel/luasocket-errors.js';
+import type { ConnectToRule } from './connect-to.js';
+import { Connector, type ConnectFn, type Lookup } from './transport/connector.js';
+import type { NetworkPolicyOptions } from './transport/network-policy.js';
+import { parseIp } from './transport/ip-address.js';
 import { installLlhttpHooks } from './llhttp-hooks.js';
 import { caContext, caList } from './transport/ca-store.js';
 import { proxyFor, type ProxySettings } from './proxy-config.js';
@@ -27,6 +29,10 @@ export interface TransportOptions extends ProxySettings {
    * cuts it rather than one string per HTTP chunk.
    */
   startupPatches?: boolean;
+  /** What scripts may connect to (transport/network-policy.ts); absent = anything. */
+  policy?: NetworkPolicyOptions;
+  /** The resolver every connection uses (default: dns.promises.lookup); embedders and tests inject one. */
+  lookup?: Lookup;
 }
 
 /** The TLS fields of a LuaSec request table, as http.lua normalises them. */
@@ -63,8 +69,6 @@ export interface RouteRequest {
   /** The request needs a connection of its own, opened for it and closed after it (a body that cannot be sent twice). */
   fresh?: boolean;
 }
-
-type ConnectFn = (opts: Record<string, unknown> & { hostname: string; port: string | number; protocol: string }, cb: (err: Error | null, socket: unknown) => void) => void;
 
 // Only the parts of undici we use: loading the whole package costs 110–166 ms at start (ref/startup.md §5).
 interface UndiciParts {
@@ -130,7 +134,17 @@ export class Transport {
   /** New connections made so far (--trace tells a reused connection by it not moving). */
   connects = 0;
 
-  constructor(private readonly options: TransportOptions) {}
+  /** Where every script-caused connection goes through (raw sockets share it: io-worker.ts). */
+  readonly connector: Connector;
+  /** For the operator's own proxies (--proxy, *_proxy): host mapping and tracing, but no policy. */
+  private readonly operatorConnector: Connector;
+
+  /** Throws `bad network pattern '…'` for a policy it cannot read. */
+  constructor(private readonly options: TransportOptions) {
+    const shared = { connectTo: options.connectTo, lookup: options.lookup, trace: options.trace };
+    this.connector = new Connector({ ...shared, policy: options.policy });
+    this.operatorConnector = options.policy ? new Connector(shared) : this.connector;
+  }
 
   get trace(): ((line: string) => void) | undefined { return this.options.trace; }
   get compressed(): boolean { return this.options.compressed ?? false; }
@@ -172,19 +186,34 @@ export class Transport {
     const timeout = req.timeoutMs ?? 60_000;
     const tlsKey = this.tlsOptions(req.tls);
     const fresh = req.fresh ?? false;
-    if (!proxy) return { dispatcher: this.agent(timeout, tlsKey, fresh), origin: req.origin, path: req.path, headers: req.headers, proxy: null };
+    if (!proxy) {
+      // http.lua addressed the script's own proxy (absolute-form path): the connection to the proxy is
+      // checked when it is made; the URL it is asked for is judged here.
+      if (this.connector.policy && /^[a-z][a-z0-9+.-]*:\/\//i.test(req.path)) this.checkViaProxy(new URL(req.path));
+      return { dispatcher: this.agent(timeout, tlsKey, fresh), origin: req.origin, path: req.path, headers: req.headers, proxy: null };
+    }
+    this.checkViaProxy(target);
     const p = new URL(proxy);
+    // A proxy the script named is a destination like any other; the operator's are trusted.
+    const byScript = req.proxy !== undefined;
+    if (byScript && parseIp(p.hostname)) this.connector.checkViaProxy(p.protocol.slice(0, -1), p.hostname, Number(p.port || (p.protocol === 'https:' ? 443 : 80)));
     if (protocol === 'http:') {
       // A plain-http target: the request goes to the proxy in absolute form (as curl; LuaSocket's own
       // reqt.proxy form is built in http.lua and arrives here with proxy = null).
       const headers = [...req.headers];
       const auth = decodedUserinfo(p);
       if (auth && !headers.some((h, i) => i % 2 === 0 && h.toLowerCase() === 'proxy-authorization')) headers.push('Proxy-Authorization', `Basic ${auth}`);
-      return { dispatcher: this.agent(timeout, tlsKey, fresh), origin: p.origin, path: req.origin + req.path, headers, proxy };
+      return { dispatcher: this.agent(timeout, tlsKey, fresh, !byScript), origin: p.origin, path: req.origin + req.path, headers, proxy };
     }
     // https through a proxy: a CONNECT tunnel, TLS end to end; Proxy-Authorization goes in the CONNECT.
     const headers = req.headers.filter((_, i, a) => a[i - (i % 2)]!.toLowerCase() !== 'proxy-authorization');
-    return { dispatcher: this.proxyAgent(proxy, timeout, tlsKey, fresh), origin: req.origin, path: req.path, headers, proxy };
+    return { dispatcher: this.proxyAgent(proxy, timeout, tlsKey, fresh, byScript), origin: req.origin, path: req.path, headers, proxy };
+  }
+
+  /** A URL fetched by a proxy: the policy judges what it can without resolving (Connector.checkViaProxy). */
+  private checkViaProxy(u: URL): void {
+    const scheme = u.protocol.slice(0, -1);
+    this.connector.checkViaProxy(scheme, u.hostname, Number(u.port || (scheme === 'https' ? 443 : 80)));
   }
 
   private tlsOptions(t: TlsSettings | undefined): Record<string, unknown> {
@@ -218,51 +247,37 @@ export class Transport {
   /**
    * fresh: a separate pool whose requests each open their own connection (HttpExchange sends them
    * with `reset`, so none is kept): a pooled connection may have been closed by the server.
+   * operator: the connections go to the operator's own proxy (no policy; see operatorConnector).
    */
-  private agent(timeout: number, tlsOpts: Record<string, unknown>, fresh: boolean): Dispatcher {
+  private agent(timeout: number, tlsOpts: Record<string, unknown>, fresh: boolean, operator = false): Dispatcher {
     const { ca, caKey, ...rest } = tlsOpts;
-    const key = `direct|${timeout}|${rest.rejectUnauthorized}|${caKey ?? ''}${fresh ? '|fresh' : ''}`;
+    const key = `direct|${operator}|${timeout}|${rest.rejectUnauthorized}|${caKey ?? ''}${fresh ? '|fresh' : ''}`;
     let agent = this.agents.get(key);
     if (!agent) {
       const { Agent, buildConnector } = undici(this.options.startupPatches ?? false);
       const http2 = this.options.http2 ?? false;
-      const base = buildConnector({ timeout, allowH2: http2, ...rest, ...(ca ? { ca } : {}) });
-      const rules = this.options.connectTo;
-      const trace = this.options.trace;
-      const connect: ConnectFn = (opts, cb) => {
-        const defaultPort = opts.protocol === 'https:' ? 443 : 80;
-        const target = resolveConnectTo(rules, opts.hostname, Number(opts.port || defaultPort));
-        const mapped = target.host === opts.hostname && target.port === Number(opts.port || defaultPort)
-          ? opts
-          : { ...opts, hostname: target.host.replace(/^\[|\]$/g, ''), port: String(target.port), servername: opts.servername ?? opts.hostname };
-        const started = Date.now();
-        this.connects++;
-        // The connector answers once TLS is up: a failure it reports is one of connecting or of the handshake.
-        base(target.plaintext ? { ...mapped, protocol: 'http:' } : mapped, (err, socket) => {
-          if (trace) {
-            const s = socket as { remoteAddress?: string; remotePort?: number; alpnProtocol?: string | false; getProtocol?: () => string | null } | null;
-            if (err) trace(`* connect to ${mapped.hostname} port ${mapped.port || defaultPort} failed: ${err.message}`);
-            else trace(`* Connected to ${opts.hostname} (${s?.remoteAddress}) port ${s?.remotePort} in ${Date.now() - started} ms${s?.getProtocol ? ` (${s.getProtocol()}, ALPN ${s.alpnProtocol || 'none'})` : ''}`);
-          }
-          cb(err && failedInHandshake(err), socket);
-        });
-      };
+      const checked = (operator ? this.operatorConnector : this.connector).undiciConnect(buildConnector({ timeout, allowH2: http2, ...rest, ...(ca ? { ca } : {}) }) as ConnectFn);
+      const connect: ConnectFn = (opts, cb) => { this.connects++; checked(opts, cb); };
       agent = new Agent({ connect, strictContentLength: false, allowH2: http2 });
       this.agents.set(key, agent);
     }
     return agent;
   }
 
-  private proxyAgent(proxy: string, timeout: number, tlsOpts: Record<string, unknown>, fresh: boolean): Dispatcher {
+  /** byScript: the script named this proxy, so the connection to it is checked like any other. */
+  private proxyAgent(proxy: string, timeout: number, tlsOpts: Record<string, unknown>, fresh: boolean, byScript: boolean): Dispatcher {
     const { ca, caKey, ...rest } = tlsOpts;
-    const key = `proxy|${proxy}|${timeout}|${rest.rejectUnauthorized}|${caKey ?? ''}${fresh ? '|fresh' : ''}`;
+    const key = `proxy|${byScript}|${proxy}|${timeout}|${rest.rejectUnauthorized}|${caKey ?? ''}${fresh ? '|fresh' : ''}`;
     let agent = this.agents.get(key);
     if (!agent) {
       const { ProxyAgent } = undici(this.options.startupPatches ?? false);
       const http2 = this.options.http2 ?? false;
+      const p = new URL(proxy);
+      const proxyPort = Number(p.port || (p.protocol === 'https:' ? 443 : 80));
       agent = new ProxyAgent({
         uri: proxy,
-        proxyTls: { timeout },
+        // undici dials the proxy itself; Node's lookup hook is where the policy gets a say in it.
+        proxyTls: { timeout, ...(byScript && this.connector.policy ? { lookup: this.connector.netLookup(p.protocol.slice(0, -1), proxyPort) } : {}) },
         requestTls: { timeout, ...rest, ...(ca ? { ca } : {}) },
         strictContentLength: false,
         allowH2: http2,
@@ -295,6 +310,7 @@ export function transportOptions(connectTo: ConnectToRule[], s: TransportSetting
     http2: s.http2,
     systemCa: s.systemCa,
     startupPatches: true,
+    policy: s.policy,
     // Straight to fd 2: the host thread's process.stderr is an async pipe through the main thread,
     // which may be blocked waiting for this very request.
     trace: s.trace ? (line) => { fs.writeSync(2, `${line}\n`); } : undefined,

@@ -5,7 +5,8 @@
 // size asked for (the rest is discarded, as recv(2) does). ICMP errors on a connected socket
 // (ECONNREFUSED) are kept and reported by the next send or receive, as Linux does.
 import dgram from 'node:dgram';
-import { lookupAll, type AddressFamily, type SocketAddress, type OpResult } from './raw-sockets.js';
+import type { SocketAddress, OpResult } from './raw-sockets.js';
+import { Connector, type AddressFamily } from './transport/connector.js';
 import { luaSocketError } from '../channel/luasocket-errors.js';
 
 /** Datagrams queued per socket before new ones are dropped (the kernel drops too when full). */
@@ -34,7 +35,7 @@ export class UdpSockets {
   private readonly sockets = new Map<number, UdpSocket>();
 
   /** onReadable(id): called when a datagram or error arrives (wakes a socket.select in raw-sockets.ts). */
-  constructor(private readonly onReadable: (id: number) => void = () => {}) {}
+  constructor(private readonly onReadable: (id: number) => void = () => {}, private readonly connector: Connector = new Connector()) {}
 
   private get(id: number): UdpSocket {
     let s = this.sockets.get(id);
@@ -110,16 +111,21 @@ export class UdpSockets {
     return out;
   }
 
-  private async resolve(host: string, family: AddressFamily | undefined, passive: boolean): Promise<{ address: string; family: AddressFamily }> {
-    if (passive && host === '*') return { address: family === 'inet6' ? '::' : '0.0.0.0', family: family ?? 'inet' };
-    return (await lookupAll(host, family))[0]!;
+  /** The local address to bind (no policy: nothing is sent), or the checked peer of a connect/sendto. */
+  private async resolve(host: string, port: number, family: AddressFamily | undefined, passive: boolean): Promise<{ address: string; family: AddressFamily }> {
+    if (passive) {
+      if (host === '*') return { address: family === 'inet6' ? '::' : '0.0.0.0', family: family ?? 'inet' };
+      return (await this.connector.resolve(host, family))[0]!;
+    }
+    // --connect-to is curl's, for TCP: datagrams go where the script says.
+    return (await this.connector.plan('udp', host, port, family, false)).addresses[0]!;
   }
 
   /** setsockname(host, port): LuaSocket's inet_trybind. */
   async bind(id: number, host: string, port: number, family: AddressFamily | undefined): Promise<OpResult> {
     const s = this.get(id);
     let a: { address: string; family: AddressFamily };
-    try { a = await this.resolve(host, s.family ?? family, true); } catch (e) { return { error: luaSocketError(e) }; }
+    try { a = await this.resolve(host, port, s.family ?? family, true); } catch (e) { return { error: luaSocketError(e) }; }
     if (s.bound || s.connected) return { error: 'Invalid argument' };
     const sock = this.create(id, s, a.family);
     const err = await new Promise<string | null>((resolve) => {
@@ -137,7 +143,7 @@ export class UdpSockets {
   async connect(id: number, host: string, port: number, family: AddressFamily | undefined): Promise<OpResult> {
     const s = this.get(id);
     let a: { address: string; family: AddressFamily };
-    try { a = await this.resolve(host, s.family ?? family, false); } catch (e) { return { error: luaSocketError(e) }; }
+    try { a = await this.resolve(host, port, s.family ?? family, false); } catch (e) { return { error: luaSocketError(e) }; }
     const sock = this.create(id, s, a.family);
     if (s.connected) { try { sock.disconnect(); } catch { /* already */ } s.connected = false; }
     s.error = null;
@@ -169,7 +175,7 @@ export class UdpSockets {
     let sock = s.sock;
     if (host !== undefined) {
       let a: { address: string; family: AddressFamily };
-      try { a = await this.resolve(host, s.family ?? family, false); } catch (e) { return { error: luaSocketError(e) }; }
+      try { a = await this.resolve(host, port!, s.family ?? family, false); } catch (e) { return { error: luaSocketError(e) }; }
       sock = this.create(id, s, a.family);
       host = a.address;
     }

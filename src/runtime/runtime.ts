@@ -122,7 +122,7 @@ class LuaRuntime implements Runtime {
    * closed when the thread goes: a limit must not leak connections into the app.
    */
   private ioFor(ring: ByteRing): { handler: RpcHandler; close: () => void } {
-    const raw = new RawSockets(this.rules, this.options.network?.insecure ?? false);
+    const raw = new RawSockets(this.transport.connector, this.options.network?.insecure ?? false);
     const dispatch = dispatchOps(httpOps(this.transport, ring, true), socketOps(raw, true), udpOps(raw, true), this.hostCallOps());
     const openHttp = new Set<number>();
     const openUdp = new Set<number>();

@@ -4,9 +4,10 @@ import os from 'node:os';
 import dns from 'node:dns';
 import net from 'node:net';
 import type { RpcReply } from '../../channel/rpc-server.js';
-import { lookupAll, RawSockets, type AddressFamily, type SocketAddress } from '../raw-sockets.js';
+import { RawSockets, type AddressFamily, type SocketAddress } from '../raw-sockets.js';
 import { luaSocketError } from '../../channel/luasocket-errors.js';
 import type { TlsContextSpec } from '../tls-upgrade.js';
+import { PolicyBlockedError } from '../transport/network-policy.js';
 import type { OpTable } from './op-table.js';
 
 type Msg = Record<string, unknown>;
@@ -19,6 +20,7 @@ const value = (v: unknown): RpcReply => ({ value: v });
 const HOST_NOT_FOUND = 'host not found';
 
 export function socketOps(sockets: RawSockets, crossThread: boolean): OpTable {
+  const connector = sockets.connector;
   return {
     'sock.connect': async (m) => value(await sockets.connect(num(m, 'id'), str(m, 'host'), num(m, 'port'), fam(m), num(m, 'waitMs'), m.bound as SocketAddress | undefined, Boolean(m.fixedFamily))),
     'sock.bind': async (m) => value(await sockets.bind(num(m, 'id'), str(m, 'host'), num(m, 'port'), fam(m))),
@@ -40,7 +42,7 @@ export function socketOps(sockets: RawSockets, crossThread: boolean): OpTable {
     'sock.select': async (m) => value(await sockets.select(m.recv as number[], m.send as number[], num(m, 'waitMs'))),
     'dns.getaddrinfo': async (m) => {
       try {
-        return value({ list: await lookupAll(str(m, 'host')) });
+        return value({ list: await connector.lookupName(str(m, 'host')) });
       } catch (e) {
         return value({ error: luaSocketError(e) });
       }
@@ -54,10 +56,10 @@ export function socketOps(sockets: RawSockets, crossThread: boolean): OpTable {
           try { name = (await dns.promises.lookupService(host, 0)).hostname; } catch { /* keep the address */ }
           return value({ name, ip: [host] });
         }
-        const found = await dns.promises.lookup(host, { all: true, family: 4 });
+        const found = await connector.lookupName(host, 'inet');
         return value({ name: host, ip: found.map((a) => a.address) });
-      } catch {
-        return value({ error: HOST_NOT_FOUND });
+      } catch (e) {
+        return value({ error: e instanceof PolicyBlockedError ? e.message : HOST_NOT_FOUND });
       }
     },
     'dns.getnameinfo': async (m) => {
@@ -65,7 +67,7 @@ export function socketOps(sockets: RawSockets, crossThread: boolean): OpTable {
       const port = m.port as number | null;
       try {
         if (host === null) return value({ names: [], service: (await dns.promises.lookupService('127.0.0.1', port ?? 0)).service });
-        const addresses = await lookupAll(host);
+        const addresses = await connector.lookupName(host);
         const names: string[] = [];
         let service: string | undefined;
         for (const a of addresses) {

@@ -11,7 +11,7 @@ const fam = (m: Msg): AddressFamily | undefined => (m.family as AddressFamily | 
 
 /** UDP ops sharing raw's id space and select (raw-sockets.ts asks udp whether an id is readable). */
 export function udpOps(raw: RawSockets, crossThread: boolean): OpTable {
-  const udp = new UdpSockets((id) => raw.wakeId(id));
+  const udp = new UdpSockets((id) => raw.wakeId(id), raw.connector);
   raw.externalReadable = (id) => udp.readable(id);
   raw.externalWritable = (id) => udp.has(id);
   return {

@@ -140,9 +140,10 @@ export class NetworkPolicy {
 
   /**
    * One resolved address the connector is about to dial for target: denied blocks, the allow list, and
-   * the private ranges. Returns the reason it is refused, or null.
+   * the private ranges (unless privateAllowed: the destination of the operator's own --connect-to rule).
+   * Returns the reason it is refused, or null.
    */
-  checkAddress(address: string, t: PolicyTarget, verdict: TargetVerdict): string | null {
+  checkAddress(address: string, t: PolicyTarget, verdict: TargetVerdict, privateAllowed = this.privateNetworks): string | null {
     const bytes = parseIp(address);
     // The resolver gave something that is not an address: nothing to dial, nothing to allow.
     if (!bytes) return `address ${address} not understood`;
@@ -150,7 +151,7 @@ export class NetworkPolicy {
     if (this.deny.some((p) => addressMatches(p, bytes, t.port))) return `address ${text} denied`;
     const allowedByAddress = this.allow.some((p) => addressMatches(p, bytes, t.port));
     if (!verdict.allowedByName && !allowedByAddress) return `host ${normalizeHost(t.host)} not in the allow list`;
-    if (!this.privateNetworks && !allowedByAddress) {
+    if (!privateAllowed && !allowedByAddress) {
       const range = specialRange(bytes);
       if (range) return `${range} address ${text}`;
     }
