@@ -4,10 +4,12 @@
 // body, or a body luahttp holds whole) is retried on another connection; one whose body streams is
 // never put on a pooled connection.
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Socket } from 'node:net';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { luahttpRunArgs } from '../oracle/lua-runner.js';
+import { makeTestCerts, type TestCerts } from '../servers/tls-certs.js';
 
 interface StaleServer {
   server: http.Server;
@@ -23,10 +25,11 @@ interface StaleServer {
  * crossing of a server's idle close and a client's request, which a timer alone makes rare, every
  * time it happens. `timer: false` leaves only the latter.
  */
-async function staleServer(ms: number, timer = true): Promise<StaleServer> {
+async function staleServer(ms: number, timer = true, tls?: TestCerts): Promise<StaleServer> {
   const expiry = new WeakMap<Socket, number>();
   const used = new WeakSet<Socket>();
-  const s: StaleServer = { server: http.createServer(), base: '', onReused: 0, requests: 0 };
+  const server = tls ? https.createServer(tls.leaf('localhost')) : http.createServer();
+  const s: StaleServer = { server, base: '', onReused: 0, requests: 0 };
   s.server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
     const socket = req.socket;
     if (Date.now() >= (expiry.get(socket) ?? Infinity)) { socket.destroy(); return; }
@@ -44,18 +47,23 @@ async function staleServer(ms: number, timer = true): Promise<StaleServer> {
     });
   });
   await new Promise<void>((r) => s.server.listen(0, '127.0.0.1', r));
-  s.base = `http://127.0.0.1:${(s.server.address() as AddressInfo).port}`;
+  s.base = `${tls ? 'https://localhost' : 'http://127.0.0.1'}:${(s.server.address() as AddressInfo).port}`;
   return s;
 }
 
 let servers: StaleServer[] = [];
+let tlsServers: StaleServer[] = [];
+let certs: TestCerts;
 
 beforeAll(async () => {
+  certs = makeTestCerts();
   servers = await Promise.all([staleServer(1), staleServer(5), staleServer(100), staleServer(5, false)]);
+  tlsServers = await Promise.all([staleServer(5, true, certs), staleServer(20, false, certs)]);
 });
 
 afterAll(async () => {
-  for (const s of servers) {
+  certs.remove();
+  for (const s of [...servers, ...tlsServers]) {
     s.server.closeAllConnections();
     await new Promise((r) => s.server.close(r));
   }
@@ -76,4 +84,10 @@ test('a request whose body streams (more than luahttp gathers before sending) go
   expect(r.stdout.toString(), r.stderr.slice(0, 2000)).toBe('failures\t0\trequests\t20\n');
   expect(s.requests - before.requests).toBe(20);
   expect(s.onReused - before.onReused).toBe(0);
+}, 70_000);
+
+test('ssl.https.request: 400 sequential requests to https servers that close connections soon after a response: none fails', async () => {
+  const r = await luahttpRunArgs('test/lua/unit/keepalive-stale.lua', ['https', '400', certs.caFile, ...tlsServers.map((s) => s.base)], 60_000);
+  expect(r.stdout.toString(), r.stderr.slice(0, 2000)).toBe('failures\t0\trequests\t400\n');
+  expect(tlsServers.reduce((n, s) => n + s.onReused, 0)).toBeGreaterThan(0);
 }, 70_000);

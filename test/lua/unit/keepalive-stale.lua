@@ -3,13 +3,17 @@
 -- Mostly GETs (some where the script cannot yield), some POSTs with a string body (replayable) and
 -- some with a streamed source too large to hold (never sent on a pooled connection). Prints the failures and the requests done.
 -- arg[1] == "fresh-only": every request is a streamed upload (the count of connections the server
--- saw tells whether each went on a new one).
+-- saw tells whether each went on a new one). arg[1] == "https": GETs with ssl.https.request to
+-- https servers, verified by the CA file in arg[3] (the bases follow it).
 local http = require("socket.http")
+local https = require("ssl.https")
 local ltn12 = require("ltn12")
 
 local total = tonumber(arg[2])
+local first, cafile = 3, nil
+if arg[1] == "https" then first, cafile = 4, arg[3] end
 local bases = {}
-for i = 3, #arg do bases[#bases + 1] = arg[i] end
+for i = first, #arg do bases[#bases + 1] = arg[i] end
 
 -- A source of n chunks of 32 KiB: more than the 64 KiB luahttp gathers before it starts sending.
 local function bigsource(n)
@@ -31,7 +35,11 @@ end
 
 for i = 1, total do
   local base = bases[(i - 1) % #bases + 1]
-  if arg[1] == "fresh-only" or i % 50 == 0 then
+  if arg[1] == "https" then
+    local t = {}
+    local _, c = https.request { url = base .. "/get", cafile = cafile, sink = ltn12.sink.table(t) }
+    check("https GET", table.concat(t), c, "got 0")
+  elseif arg[1] == "fresh-only" or i % 50 == 0 then
     local t = {}
     local _, c = http.request {
       url = base .. "/up", method = "POST", source = bigsource(4), sink = ltn12.sink.table(t),
