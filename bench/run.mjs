@@ -3,6 +3,7 @@
 // Prints ratios; absolute numbers only make sense on one machine in one run.
 import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +34,20 @@ async function startServer() {
     });
   });
   return { base, stop: () => child.kill() };
+}
+
+/** `npm pack` + `npm install` into a temporary project: the CLI as users install it (null if npm fails). */
+function installedCli() {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'luahttp-bench-install-'));
+  const npm = (args, cwd) => spawnSync('npm', args, { cwd, encoding: 'utf8', timeout: 300_000 });
+  const packed = npm(['pack', '--ignore-scripts', '--pack-destination', tmp], root);
+  if (packed.status !== 0) return null;
+  const project = path.join(tmp, 'project');
+  fs.mkdirSync(project);
+  fs.writeFileSync(path.join(project, 'package.json'), '{"name":"bench","version":"1.0.0","private":true}');
+  const tgz = path.join(tmp, packed.stdout.trim().split('\n').pop());
+  if (npm(['install', '--no-audit', '--no-fund', '--prefer-offline', tgz], project).status !== 0) return null;
+  return { bin: path.join(project, 'node_modules/luahttp/bin/luahttp.js'), cache: path.join(tmp, 'cache'), remove: () => fs.rmSync(tmp, { recursive: true, force: true }) };
 }
 
 function run(cmd, args, env = process.env) {
@@ -143,6 +158,25 @@ async function main() {
       }
       const b = median(t.bare), h = median(t.hi), o = median(t.get);
       console.log(`  NODE_EXTRA_CA_CERTS ${ca ? 'set  ' : 'unset'}: bare node ${fmt(b, 0)}  print("hi") ${fmt(h, 0)} (${fmt(ratio(t.hi, t.bare), 2)}x)  one GET ${fmt(o, 0)} (${fmt(ratio(t.get, t.bare), 2)}x)   target <= 3x`);
+    }
+    const inst = installedCli();
+    if (!inst) console.log('\ninstalled package: npm pack/install failed, skipped');
+    else {
+      try {
+        const env = { ...process.env, XDG_CACHE_HOME: inst.cache };
+        delete env.NODE_EXTRA_CA_CERTS;
+        run(process.execPath, [inst.bin, path.join(here, 'one-get.lua'), getUrl], env); // leaves the code cache
+        const t = { bare: [], clone: [], installed: [] };
+        for (let i = 0; i < STARTUPS; i++) {
+          t.bare.push(run(process.execPath, ['-e', '0'], env).ms);
+          t.clone.push(run(LUAHTTP[0], [LUAHTTP[1], path.join(here, 'one-get.lua'), getUrl], env).ms);
+          t.installed.push(run(process.execPath, [inst.bin, path.join(here, 'one-get.lua'), getUrl], env).ms);
+        }
+        console.log(`\ninstalled from the packed tarball (npm install ./luahttp-*.tgz), one GET, NODE_EXTRA_CA_CERTS unset, median of ${STARTUPS}:`);
+        console.log(`  clone ${fmt(median(t.clone), 0)} ms (${fmt(ratio(t.clone, t.bare), 2)}x bare node)   installed ${fmt(median(t.installed), 0)} ms (${fmt(ratio(t.installed, t.bare), 2)}x)   target: installed = clone`);
+      } finally {
+        inst.remove();
+      }
     }
     console.log(`\nload average at end: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   } finally {

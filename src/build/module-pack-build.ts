@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { PACK_FILE, PACK_MANIFEST, PACK_ROOT, SAVE_CACHE_ENV, compilePack, packCacheFile, type PackManifest } from '../startup/module-pack.js';
+import { PACK_FILE, PACK_MANIFEST, PACK_ROOT, SAVE_CACHE_ENV, compilePack, contentHash, packCacheFile, type PackManifest } from '../startup/module-pack.js';
 import type { PackRecord } from './pack-recorder.js';
 
 const CLI = path.join(PACK_ROOT, 'bin/luahttp.js');
@@ -69,15 +69,19 @@ function packSource(files: string[]): string {
   return source.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-function manifestFor(record: PackRecord): PackManifest {
-  const checks: PackManifest['checks'] = [{ file: 'dist/cli/main.js', mtimeMs: fs.statSync(path.join(PACK_ROOT, 'dist/cli/main.js')).mtimeMs }];
+function manifestFor(record: PackRecord, source: string): PackManifest {
+  const mainFile = path.join(PACK_ROOT, 'dist/cli/main.js');
+  const main = fs.readFileSync(mainFile);
+  const checks: PackManifest['checks'] = [{ file: 'dist/cli/main.js', mtimeMs: fs.statSync(mainFile).mtimeMs, size: main.length, hash: contentHash(main) }];
   const packages = new Set(record.files.map((f) => /^node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(f)?.[1]).filter((p): p is string => !!p));
   for (const name of packages) {
     const file = `node_modules/${name}/package.json`;
     const { version } = JSON.parse(fs.readFileSync(path.join(PACK_ROOT, file), 'utf8')) as { version: string };
     checks.push({ file, version });
   }
-  return { checks, resolutions: record.resolutions };
+  // Code caches made outside the package (an installed one) are kept under this name.
+  const id = `${JSON.parse(fs.readFileSync(path.join(PACK_ROOT, 'package.json'), 'utf8')).version}-${contentHash(Buffer.from(source, 'latin1'))}`;
+  return { checks, resolutions: record.resolutions, id };
 }
 
 /**
@@ -122,7 +126,7 @@ async function main(): Promise<void> {
     if (previous?.source === source) {
       for (const [name, cache] of previous.caches) fs.writeFileSync(path.join(path.dirname(PACK_FILE), name), cache);
     }
-    fs.writeFileSync(PACK_MANIFEST, JSON.stringify(manifestFor(record)));
+    fs.writeFileSync(PACK_MANIFEST, JSON.stringify(manifestFor(record, source)));
     // The cache holds what one GET compiled (~520 KB): one GET 5 % faster than a cache that stops
     // before the request, print("hi") 1.5 % slower (paired runs). One request only: the CLI changes a
     // V8 flag at the second (src/startup/warm-jit.ts), and V8 rejects a cache made under other flags.

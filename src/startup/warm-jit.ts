@@ -1,4 +1,5 @@
 import v8 from 'node:v8';
+import { noteV8FlagsChanged } from './module-pack.js';
 
 /**
  * V8 optimises a function once it has run ~66 KB of bytecode. A request passes through a few hundred
@@ -17,6 +18,9 @@ export function busyNetworkCounter(): () => void {
   if (!process.versions.v8.startsWith('11.')) return () => {};
   let waits = 0;
   return () => {
-    if (++waits === BUSY_AFTER_WAITS) v8.setFlagsFromString(`--interrupt-budget=${BUSY_INTERRUPT_BUDGET}`);
+    if (++waits === BUSY_AFTER_WAITS) {
+      v8.setFlagsFromString(`--interrupt-budget=${BUSY_INTERRUPT_BUDGET}`);
+      noteV8FlagsChanged();
+    }
   };
 }
