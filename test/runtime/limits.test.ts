@@ -95,6 +95,18 @@ describe('memoryBytes', () => {
   });
 });
 
+describe('memoryBytes below the engine\'s initial 16 MiB', () => {
+  test('caps the heap at that initial size', async () => {
+    const rt = await createRuntime({ limits: { memoryBytes: 1024 } });
+    try {
+      expect(await rt.run('return #("x"):rep(1e6)')).toEqual([1e6]);
+      await expect(rt.run('return #("x"):rep(32 * 1024 * 1024)')).rejects.toMatchObject({ name: 'LimitError', limit: 'memory' });
+    } finally {
+      await rt.close();
+    }
+  });
+});
+
 describe('recursion', () => {
   test("deep recursion is Lua's own stack overflow, and the runtime goes on", async () => {
     const rt = await createRuntime();
