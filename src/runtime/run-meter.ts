@@ -20,6 +20,16 @@ function replyBytes(reply: RpcReply): number {
   return n;
 }
 
+/**
+ * An HTTP exchange ends without an op of its own when its whole body came in a reply (or it failed):
+ * the VM sends http.close only for exchanges it leaves unfinished (src/cores/http-core.ts).
+ */
+function exchangeEnded(op: string, reply: RpcReply): boolean {
+  if (op !== 'http.start' && op !== 'http.write' && op !== 'http.read') return false;
+  const v = reply.value as { error?: string; done?: boolean; body?: { done?: boolean; error?: string } } | null;
+  return Boolean(v && (v.error || v.done || v.body?.done || v.body?.error));
+}
+
 export class RunMeter {
   private requests = 0;
   private responseBytes = 0;
@@ -31,6 +41,8 @@ export class RunMeter {
   private cpuTimer: NodeJS.Timeout | null = null;
   private wallTimer: NodeJS.Timeout | null = null;
   private stopped = false;
+  /** The HTTP exchange whose body streams through the ring (one at a time per VM). */
+  private streaming: number | null = null;
 
   constructor(private readonly limits: RuntimeLimits, private readonly timeoutMs: number | undefined, private readonly onLimit: (limit: LimitName, message: string) => void) {}
 
@@ -85,14 +97,23 @@ export class RunMeter {
       this.open.add(`${opens}:${msg.id}`);
       if (maxConcurrentRequests !== undefined && this.open.size > maxConcurrentRequests) return this.hit('concurrentRequests', `the run had more than ${maxConcurrentRequests} requests open at once`);
     }
+    // Set before the op runs: a body undici already holds can finish streaming inside the op itself.
+    if (msg.op === 'http.stream') this.streaming = msg.id as number;
     const closes = CLOSES[msg.op];
     if (closes) this.open.delete(`${closes}:${msg.id}`);
     return true;
   }
 
-  opEnd(_msg: Op, reply: RpcReply): void {
+  opEnd(msg: Op, reply: RpcReply): void {
     this.countResponse(replyBytes(reply));
+    if (msg.op.startsWith('http.') && exchangeEnded(msg.op, reply)) this.open.delete(`http:${msg.id}`);
     this.resume();
+  }
+
+  /** The body streaming through the ring is complete (or failed): that exchange is over. */
+  streamEnded(): void {
+    if (this.streaming !== null) this.open.delete(`http:${this.streaming}`);
+    this.streaming = null;
   }
 
   countResponse(n: number): void {

@@ -197,6 +197,7 @@ class LuaRuntime implements Runtime {
         signal?.removeEventListener('abort', onAbort);
         thread.observer = null;
         thread.ring.onBytes = null;
+        thread.ring.onFinish = null;
         this.endCurrent = null;
         if (thread.alive) thread.idle();
         return true;
@@ -214,6 +215,7 @@ class LuaRuntime implements Runtime {
       signal?.addEventListener('abort', onAbort, { once: true });
       this.endCurrent = kill;
       thread.ring.onBytes = (n) => meter.countResponse(n);
+      thread.ring.onFinish = () => meter.streamEnded();
       thread.observer = {
         opStart: (msg) => meter.opStart(msg),
         opEnd: (msg, reply) => meter.opEnd(msg, reply),

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import type { MessagePort, Worker } from 'node:worker_threads';
 import { RPC_ANSWERED } from '../channel/sync-rpc.js';
-import { ByteRing, createRing } from '../channel/byte-ring.js';
+import { ByteRing, createRing, type RING_ENDED, type RING_FAILED } from '../channel/byte-ring.js';
 import type { RpcHandler, RpcReply } from '../channel/rpc-server.js';
 import { NOTICE_OPS, type ToVm, type VmNotice, type VmWorkerData } from './vm-messages.js';
 
@@ -22,6 +22,12 @@ export interface ThreadObserver {
 /** A ring that counts the body bytes streamed through it (maxResponseBytes). */
 export class CountingRing extends ByteRing {
   onBytes: ((n: number) => void) | null = null;
+  onFinish: (() => void) | null = null;
+
+  override finish(state: typeof RING_ENDED | typeof RING_FAILED): void {
+    super.finish(state);
+    this.onFinish?.();
+  }
 
   override writeRecord(bytes: Uint8Array, continues = false): boolean {
     const ok = super.writeRecord(bytes, continues);

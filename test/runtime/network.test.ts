@@ -97,6 +97,21 @@ describe('request limits', () => {
     }
   });
 
+  test('maxConcurrentRequests: 1 allows any number of sequential HTTP requests, whatever way each ends', async () => {
+    const rt = await createRuntime({ network: { privateNetworks: true }, limits: { maxConcurrentRequests: 1 } });
+    try {
+      for (const code of [
+        'for i = 1, 5 do assert(http.request(... .. "/")) end',
+        'for i = 1, 3 do assert(http.request(... .. "/big")) end', // bodies streamed through the ring
+        'for i = 1, 3 do http.request(... .. "/missing") end',
+        'for i = 1, 3 do http.request { url = ... .. "/big", sink = function(c) if c then return nil, "stop" end return 1 end } end',
+        'for i = 1, 3 do http.request(... .. "/", "posted") end',
+      ]) expect(await rt.run(`local http = require("socket.http") ${code} return "ok"`, { args: [base] }).catch((e: Error) => `${code}: ${e.message}`)).toEqual(["ok"]);
+    } finally {
+      await rt.close();
+    }
+  });
+
   test('maxConcurrentRequests counts open connections', async () => {
     const rt = await createRuntime({ network: { privateNetworks: true }, limits: { maxConcurrentRequests: 2 } });
     try {
