@@ -225,7 +225,12 @@ class LuaRuntime implements Runtime {
             case 'vm.output': {
               const allowed = meter.output(n.data.length);
               const sink = n.fd === 1 ? this.options.stdout : this.options.stderr;
-              if (allowed > 0 && sink) sink(allowed < n.data.length ? n.data.subarray(0, allowed) : n.data);
+              // A throwing callback ends the run with its error (it must not reach the app as uncaught).
+              try {
+                if (allowed > 0 && sink) sink(allowed < n.data.length ? n.data.subarray(0, allowed) : n.data);
+              } catch (e) {
+                kill(e instanceof Error ? e : new Error(String(e)));
+              }
               return;
             }
             case 'run.done': if (settle()) resolve(n.values); return;

@@ -98,3 +98,15 @@ describe('signal', () => {
     await expect(rt.run('return 1', { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
   });
 });
+
+describe('the app callbacks', () => {
+  test('a stdout callback that throws ends the run with its error', async () => {
+    const r = await createRuntime({ stdout: () => { throw new Error('sink broke'); } });
+    try {
+      await expect(r.run('print("x") return 1')).rejects.toThrow('sink broke');
+      expect(await r.run('return 2')).toEqual([2]);
+    } finally {
+      await r.close();
+    }
+  });
+});
