@@ -3,6 +3,7 @@
 import type { PlainValue } from '../channel/plain-values.js';
 import type { PoolOptions, RunOptions } from './options.js';
 import { createRuntime, type Runtime } from './runtime.js';
+import { abortError } from './errors.js';
 
 export interface Pool {
   run(code: string | Uint8Array, options?: RunOptions): Promise<PlainValue[]>;
@@ -24,17 +25,29 @@ export async function createPool(options: PoolOptions = {}): Promise<Pool> {
   const waiting: ((rt: Runtime) => void)[] = [];
   let closed = false;
 
-  const acquire = (): Promise<Runtime> => {
+  /** An idle runtime, or a wait for one; an abort while waiting rejects at once. */
+  const acquire = (signal?: AbortSignal): Promise<Runtime> => {
     if (closed) return Promise.reject(new Error('luahttp: the pool is closed'));
+    if (signal?.aborted) return Promise.reject(abortError());
     const rt = idle.pop();
-    return rt ? Promise.resolve(rt) : new Promise((resolve) => waiting.push(resolve));
+    if (rt) return Promise.resolve(rt);
+    return new Promise((resolve, reject) => {
+      const take = (r: Runtime): void => { signal?.removeEventListener('abort', onAbort); resolve(r); };
+      const onAbort = (): void => {
+        const i = waiting.indexOf(take);
+        if (i >= 0) waiting.splice(i, 1);
+        reject(abortError());
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      waiting.push(take);
+    });
   };
   const releaseRuntime = (rt: Runtime): void => {
     const next = waiting.shift();
     if (next) next(rt); else idle.push(rt);
   };
-  const using = async (work: (rt: Runtime) => Promise<PlainValue[]>): Promise<PlainValue[]> => {
-    const rt = await acquire();
+  const using = async (signal: AbortSignal | undefined, work: (rt: Runtime) => Promise<PlainValue[]>): Promise<PlainValue[]> => {
+    const rt = await acquire(signal);
     try {
       return await work(rt);
     } finally {
@@ -43,8 +56,8 @@ export async function createPool(options: PoolOptions = {}): Promise<Pool> {
   };
 
   return {
-    run: (code, opts) => using((rt) => rt.run(code, opts)),
-    runFile: (file, opts) => using((rt) => rt.runFile(file, opts)),
+    run: (code, opts) => using(opts?.signal, (rt) => rt.run(code, opts)),
+    runFile: (file, opts) => using(opts?.signal, (rt) => rt.runFile(file, opts)),
     async close() {
       if (closed) return;
       closed = true;

@@ -163,19 +163,32 @@ class LuaRuntime implements Runtime {
 
   run(code: string | Uint8Array, options: RunOptions = {}): Promise<PlainValue[]> {
     if (this.closed) return Promise.reject(new Error('luahttp: the runtime is closed'));
-    const chunkName = `=${options.chunkName ?? 'run'}`;
-    const p = this.queue.then(() => this.runNow(code, chunkName, options));
-    this.queue = p.catch(() => {});
-    return p;
+    return this.enqueue(code, `=${options.chunkName ?? 'run'}`, options);
   }
 
   async runFile(file: string, options: RunOptions = {}): Promise<PlainValue[]> {
     const code = await fs.promises.readFile(file);
     if (this.closed) throw new Error('luahttp: the runtime is closed');
-    const chunkName = options.chunkName !== undefined ? `=${options.chunkName}` : `@${file}`;
-    const p = this.queue.then(() => this.runNow(code, chunkName, options));
-    this.queue = p.catch(() => {});
-    return p;
+    return this.enqueue(code, options.chunkName !== undefined ? `=${options.chunkName}` : `@${file}`, options);
+  }
+
+  /** Runs one at a time, in order; a run aborted while it waits its turn rejects at once. */
+  private enqueue(code: string | Uint8Array, chunkName: string, options: RunOptions): Promise<PlainValue[]> {
+    const signal = options.signal;
+    return new Promise<PlainValue[]>((resolve, reject) => {
+      let started = false;
+      const abortWhileQueued = (): void => { if (!started) reject(abortError()); };
+      signal?.addEventListener('abort', abortWhileQueued, { once: true });
+      this.queue = this.queue.then(async () => {
+        started = true;
+        signal?.removeEventListener('abort', abortWhileQueued);
+        try {
+          resolve(await this.runNow(code, chunkName, options));
+        } catch (e) {
+          reject(e);
+        }
+      });
+    });
   }
 
   private async runNow(code: string | Uint8Array, chunkName: string, options: RunOptions): Promise<PlainValue[]> {

@@ -110,3 +110,40 @@ describe('the app callbacks', () => {
     }
   });
 });
+
+describe('signal while waiting', () => {
+  test('a run aborted while queued behind another rejects at once', async () => {
+    const r = await createRuntime();
+    try {
+      const long = r.run('local t = os.time() while os.time() - t < 2 do end return "long"');
+      const ac = new AbortController();
+      const queued = r.run('return "queued"', { signal: ac.signal });
+      ac.abort();
+      let settledFirst = '';
+      await Promise.race([queued.catch(() => { settledFirst ||= 'queued'; }), long.then(() => { settledFirst ||= 'long'; })]);
+      expect(settledFirst).toBe('queued');
+      await expect(queued).rejects.toMatchObject({ name: 'AbortError' });
+      expect(await long).toEqual(['long']);
+    } finally {
+      await r.close();
+    }
+  });
+
+  test('a pool run aborted while waiting for a runtime rejects at once', async () => {
+    const { createPool } = await import('./library.js');
+    const pool = await createPool({ size: 1 });
+    try {
+      const long = pool.run('local t = os.time() while os.time() - t < 2 do end return "long"');
+      const ac = new AbortController();
+      const waiting = pool.run('return 1', { signal: ac.signal });
+      ac.abort();
+      let settledFirst = '';
+      await Promise.race([waiting.catch(() => { settledFirst ||= 'waiting'; }), long.then(() => { settledFirst ||= 'long'; })]);
+      expect(settledFirst).toBe('waiting');
+      expect(await long).toEqual(['long']);
+      expect(await pool.run('return 2')).toEqual([2]);
+    } finally {
+      await pool.close();
+    }
+  });
+});
