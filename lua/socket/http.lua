@@ -404,10 +404,9 @@ function trequest(reqt, deadline)
     end, step)
     if not ok then closeandraise(h, err) end
   end
-  local code, reason, raw = blocking(core.receivehead, h)
-  if not code then closeandraise(h, reason) end
+  local code, status, raw = blocking(core.receivehead, h)
+  if not code then closeandraise(h, status) end
   local headers = receiveheaders(raw)
-  local status = "HTTP/1.1 " .. code .. (reason ~= "" and (" " .. reason) or "")
   if not nreqt.source and shouldredirect(nreqt, code, headers) then
     core.close(h)
     return tredirect(reqt, headers.location, deadline)

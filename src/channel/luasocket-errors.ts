@@ -27,6 +27,8 @@ const BY_CODE: Record<string, string> = {
   UND_ERR_CONNECT_TIMEOUT: 'timeout',
   UND_ERR_HEADERS_TIMEOUT: 'timeout',
   UND_ERR_BODY_TIMEOUT: 'timeout',
+  // LuaSocket reads a head of any size; luahttp's cap is an option (--max-header-size, README).
+  UND_ERR_HEADERS_OVERFLOW: 'response head too large (see --max-header-size)',
   ECONNRESET: 'closed',
   ECONNABORTED: 'closed',
   EPIPE: 'closed',

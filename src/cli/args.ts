@@ -41,11 +41,13 @@ export interface CliOptions {
   deny: string[];
   /** --no-private: no loopback, private, link-local… addresses (the CLI allows them by default). */
   noPrivate: boolean;
+  /** --max-header-size BYTES: the largest response head accepted (see Transport). */
+  maxHeaderSize?: number;
 }
 
 export class UsageError extends Error {}
 
-const WITH_VALUE = new Set(['--connect-to', '--proxy', '--noproxy', '--timeout', '--allow', '--deny']);
+const WITH_VALUE = new Set(['--connect-to', '--proxy', '--noproxy', '--timeout', '--allow', '--deny', '--max-header-size']);
 
 /** A comma (or space) separated --allow/--deny list, each entry checked now so a typo fails at start. */
 function hostPatterns(name: string, value: string): string[] {
@@ -103,6 +105,12 @@ export function parseArgs(args: string[], progname = 'luahttp'): CliOptions {
         case '--allow': o.allow.push(...hostPatterns(name, value!)); break;
         case '--deny': o.deny.push(...hostPatterns(name, value!)); break;
         case '--no-private': o.noPrivate = true; break;
+        case '--max-header-size': {
+          const n = Number(value);
+          if (!Number.isInteger(n) || n < 1) throw new UsageError(`'--max-header-size' needs a number of bytes > 0, got '${value}'`);
+          o.maxHeaderSize = n;
+          break;
+        }
         default: throw new UsageError(`unrecognized option '${a}'`);
       }
       continue;
@@ -168,6 +176,7 @@ luahttp options:
   --no-private              refuse loopback, private, link-local (169.254/16), CGNAT, ULA,
                             multicast and IPv4-mapped addresses, checked on the address
                             dialled (redirects and DNS names included)
+  --max-header-size BYTES   largest response head accepted (default 256 MiB)
   --help, -h                show this help
 Commands:
   ${progname} httpbin [--port N] [--host H]   run the bundled httpbin-compatible server alone

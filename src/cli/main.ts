@@ -14,7 +14,7 @@ function writeStderr(s: string): void {
 }
 
 function transportSettings(o: CliOptions): TransportSettings {
-  return { insecure: o.insecure, proxy: o.proxy, noProxy: o.noProxy, compressed: o.compressed, trace: o.trace, http2: o.http2, systemCa: o.systemCa, policy: networkPolicy(o) };
+  return { insecure: o.insecure, proxy: o.proxy, noProxy: o.noProxy, compressed: o.compressed, trace: o.trace, http2: o.http2, systemCa: o.systemCa, policy: networkPolicy(o), maxHeaderSize: o.maxHeaderSize };
 }
 
 /** The CLI stays open unless a flag asks otherwise: a policy is made only then (and is open to private networks unless --no-private). */

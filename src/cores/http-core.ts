@@ -15,6 +15,7 @@ import type { HeadAndBody } from '../io/ops/http-ops.js';
 import type { BodyRead } from '../io/http-exchange.js';
 import type { ExchangeRequest } from '../io/http-exchange.js';
 import { EAI_NONAME, EAI_SERVICE, resolvableHost, resolveService } from './socket/services.js';
+import { PieceQueue } from '../channel/piece-queue.js';
 
 /** ltn12.BLOCKSIZE: LuaSocket's socket sources hand the sink chunks of this size. */
 const BLOCKSIZE = 2048;
@@ -56,12 +57,9 @@ interface ClientExchange {
   started: boolean;
   pending: Uint8Array[];
   pendingLen: number;
-  /** Received body pieces not yet handed to Lua (undici's: cut where socket reads end). */
-  pieces: Uint8Array[];
-  /** Per piece: its HTTP chunk goes on in the next piece (BodyRead.continues). */
-  continues: boolean[];
-  /** Which pieces are views into the shared ring (their space is released once consumed). */
-  inRing: boolean[];
+  /** Received body pieces not yet handed to Lua (undici's: cut where socket reads end), with
+   *  whether their HTTP chunk goes on (BodyRead.continues) and whether they are views into the ring. */
+  pieces: PieceQueue;
   buffered: number;
   /** The host has delivered the whole body (pieces may still hold some of it). */
   done: boolean;
@@ -199,17 +197,13 @@ export function httpCore(api: LuaApi, io: HttpIo): Record<string, LuaCFunction> 
   const addPiece = (ex: ClientExchange, piece: Uint8Array, inRing = false, continues = false): void => {
     if (piece.length === 0) return;
     if (io.progress) io.progress.advance(ex.id!, piece.length);
-    ex.pieces.push(piece);
-    ex.continues.push(continues);
-    ex.inRing.push(inRing);
+    ex.pieces.push(piece, continues, inRing);
     ex.buffered += piece.length;
   };
 
   /** Drops the first piece (fully consumed), returning ring space to the host. */
   const shiftPiece = (ex: ClientExchange): void => {
-    ex.pieces.shift();
-    ex.continues.shift();
-    if (ex.inRing.shift()) ring.release();
+    if (ex.pieces.shift()?.inRing) ring.release();
   };
 
   const takeBatch = (ex: ClientExchange, r: BodyRead | undefined): void => {
@@ -224,34 +218,34 @@ export function httpCore(api: LuaApi, io: HttpIo): Record<string, LuaCFunction> 
   /** Bytes through the first piece that ends its HTTP chunk; 0 while that chunk is incomplete. */
   const chunkLength = (ex: ClientExchange): number => {
     let n = 0;
-    for (let i = 0; i < ex.pieces.length; i++) {
-      n += ex.pieces[i]!.length;
-      if (!ex.continues[i]) return n;
+    for (let i = 0, p = ex.pieces.at(0); p; p = ex.pieces.at(++i)) {
+      n += p.bytes.length;
+      if (!p.continues) return n;
     }
     return 0;
   };
 
   /** Pushes the next n buffered bytes as one Lua string. */
   const pushTake = (L: number, ex: ClientExchange, n: number): void => {
-    const first = ex.pieces[0]!;
-    if (first.length >= n) {
-      api.pushBytes(L, first.subarray(0, n));
-      if (first.length === n) shiftPiece(ex); else ex.pieces[0] = first.subarray(n);
+    const first = ex.pieces.at(0)!;
+    if (first.bytes.length >= n) {
+      api.pushBytes(L, first.bytes.subarray(0, n));
+      if (first.bytes.length === n) shiftPiece(ex); else first.bytes = first.bytes.subarray(n);
     } else {
       // Copied into Lua before any piece is dropped: ring pieces are views into shared memory that
       // shiftPiece hands back to the host.
       const parts: Uint8Array[] = [];
       for (let i = 0, off = 0; off < n; i++) {
-        const p = ex.pieces[i]!;
+        const p = ex.pieces.at(i)!.bytes;
         parts.push(p.subarray(0, Math.min(p.length, n - off)));
         off += p.length;
       }
       api.pushByteParts(L, parts, n);
       for (let off = 0; off < n;) {
-        const p = ex.pieces[0]!;
-        const k = Math.min(p.length, n - off);
+        const p = ex.pieces.at(0)!;
+        const k = Math.min(p.bytes.length, n - off);
         off += k;
-        if (k === p.length) shiftPiece(ex); else ex.pieces[0] = p.subarray(k);
+        if (k === p.bytes.length) shiftPiece(ex); else p.bytes = p.bytes.subarray(k);
       }
     }
     ex.buffered -= n;
@@ -303,7 +297,7 @@ export function httpCore(api: LuaApi, io: HttpIo): Record<string, LuaCFunction> 
       if (api.type(L, 8) === LuaType.Table) readExtras(L, 8, req);
       const id = nextId++;
       const yields = api.toBoolean(L, 7) && io.inProcess !== undefined;
-      exchanges.set(id, { req, yields, cont: null, reply: undefined, started: false, pending: [], pendingLen: 0, pieces: [], continues: [], inRing: [], buffered: 0, done: false, error: null, streaming: false, remaining: null });
+      exchanges.set(id, { req, yields, cont: null, reply: undefined, started: false, pending: [], pendingLen: 0, pieces: new PieceQueue(), buffered: 0, done: false, error: null, streaming: false, remaining: null });
       api.pushInteger(L, id);
       api.pushBoolean(L, crowdedAfter(exchanges.size));
       return 2;
@@ -323,7 +317,7 @@ export function httpCore(api: LuaApi, io: HttpIo): Record<string, LuaCFunction> 
       if (ex.pendingLen >= SEND_BATCH) return flush(L, id, ex, false, sent);
       return sent(L, {});
     },
-    /** receivehead(h) → status, reason, {name, value, …} | nil, err */
+    /** receivehead(h) → status, status line as received, {name, value, …} | nil, err */
     receivehead(L) {
       const id = api.toInteger(L, 1);
       const ex = exchanges.get(id);
@@ -337,7 +331,7 @@ export function httpCore(api: LuaApi, io: HttpIo): Record<string, LuaCFunction> 
         }
         takeBatch(ex, r.body);
         api.pushInteger(Lh, r.head.status);
-        api.pushText(Lh, r.head.statusText);
+        api.pushBytes(Lh, r.head.statusLine);
         const hs = r.head.headers;
         api.m._lua_createtable(Lh, hs.length, 0);
         hs.forEach((h, i) => { api.pushBytes(Lh, h); api.m._lua_rawseti(Lh, -2, BigInt(i + 1)); });

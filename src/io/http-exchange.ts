@@ -4,7 +4,8 @@
 import type zlib from 'node:zlib';
 import type { Dispatcher } from 'undici';
 import { luaSocketError } from '../channel/luasocket-errors.js';
-import { checkLlhttpLayout, pieceContinuesChunk } from './llhttp-hooks.js';
+import { checkLlhttpLayout, pieceContinuesChunk, takeStatusLine } from './llhttp-hooks.js';
+import { PieceQueue } from '../channel/piece-queue.js';
 import { noteWriting, type ReuseMark } from './connection-reuse.js';
 import type { Route, TlsSettings, Transport } from './transport.js';
 import { RING_ENDED, RING_FAILED, type ByteRing } from '../channel/byte-ring.js';
@@ -46,7 +47,8 @@ function decoderFor(coding: string): ((first: Buffer) => zlib.Zlib & NodeJS.Read
 
 export interface ResponseHead {
   status: number;
-  statusText: string;
+  /** The status line as received, without its line end (`HTTP/1.0 200 OK`, `HTTP/1.1 200 `). */
+  statusLine: Uint8Array;
   /** Raw header name/value pairs in arrival order, as bytes. */
   headers: Uint8Array[];
 }
@@ -91,9 +93,8 @@ function isConnectionClosed(err: unknown): boolean {
 
 export class HttpExchange {
   private head: ResponseHead | null = null;
-  private readonly chunks: Buffer[] = [];
-  /** Parallel to chunks: the piece's HTTP chunk goes on in the next piece. */
-  private readonly continued: boolean[] = [];
+  /** Received body pieces not yet read (a queue: a body can be a million one-byte chunks). */
+  private readonly chunks = new PieceQueue();
   private queued = 0;
   private ended = false;
   private failure: string | null = null;
@@ -113,6 +114,14 @@ export class HttpExchange {
 
   private deadline: NodeJS.Timeout | null = null;
   /**
+   * LuaSocket's per-wait timeout, on luahttp's own timer: undici's headersTimeout/bodyTimeout run on
+   * its coarse 500 ms clock (http.TIMEOUT = 0.2 gave up after 1.0 s, and a server closing during the
+   * overshoot gave "closed" instead of "timeout"). It runs only while luahttp waits for the server:
+   * not while the script produces the request body or has not read what already arrived.
+   */
+  private readonly waitMs: number | null;
+  private waitTimer: NodeJS.Timeout | null = null;
+  /**
    * The whole request body when the VM had it before sending (no body: empty), so the request can be
    * sent again; null when the body streams (then it goes on a new connection, never a stale one).
    */
@@ -123,7 +132,7 @@ export class HttpExchange {
   private makeDecoder: ((first: Buffer) => zlib.Zlib & NodeJS.ReadWriteStream) | null = null;
 
   constructor(req: ExchangeRequest, transport: Transport, body?: FirstBody) {
-    const timeout = req.timeoutMs === null ? 0 : Math.max(1, req.timeoutMs);
+    this.waitMs = req.timeoutMs === null ? null : Math.max(1, req.timeoutMs);
     const trace = transport.trace;
     const started = Date.now();
     const connectsBefore = transport.connects;
@@ -145,15 +154,21 @@ export class HttpExchange {
         // Ended (deadline, close) while this attempt waited for a connection.
         if (this.failure !== null) abort(new Error('closed by luahttp'));
       },
+      onRequestSent: () => { this.armWait(); },
+      onResponseStarted: () => { this.armWait(); },
       onHeaders: (status: number, rawHeaders: Buffer[], resume: () => void, statusText: string): boolean => {
+        // Interim responses (1xx, RFC 9110 §15.2) are skipped: the final one follows on this exchange.
+        const statusLine = takeStatusLine() ?? Buffer.from(`HTTP/1.1 ${status}${statusText ? ` ${statusText}` : ''}`, 'latin1');
+        if (status < 200) return true;
         this.resumeSocket = resume;
         checkLlhttpLayout(status);
+        this.armWait();
         let raw: Uint8Array[] = rawHeaders;
         if (compressed) raw = this.startDecoding(raw);
-        this.head = { status, statusText: statusText ?? '', headers: raw };
+        this.head = { status, statusLine, headers: raw };
         if (trace) {
           if (handler.reused ?? transport.connects === connectsBefore) trace('* Re-using existing connection');
-          trace(`< HTTP/1.1 ${status}${statusText ? ` ${statusText}` : ''}`);
+          trace(`< ${Buffer.from(statusLine).toString('latin1')}`);
           for (let i = 0; i + 1 < rawHeaders.length; i += 2) trace(`< ${rawHeaders[i]!.toString('latin1')}: ${rawHeaders[i + 1]!.toString('latin1')}`);
           trace(`* head after ${Date.now() - started} ms`);
         }
@@ -161,6 +176,7 @@ export class HttpExchange {
         return !this.paused;
       },
       onData: (chunk: Buffer): boolean => {
+        if (!this.paused) this.armWait();
         if (this.makeDecoder) {
           this.decoder ??= this.openDecoder(this.makeDecoder(chunk));
           this.decoder.write(chunk);
@@ -216,11 +232,13 @@ export class HttpExchange {
         method: req.method,
         headers: route.headers,
         body: !req.hasBody ? null : this.replayBody ? replay(this.replayBody) : this.bodyIterable(),
-        headersTimeout: timeout,
-        bodyTimeout: timeout,
+        // 0 = off: luahttp's own timer (armWait) keeps the time.
+        headersTimeout: 0,
+        bodyTimeout: 0,
         reset: fresh,
       } as Dispatcher.DispatchOptions, handler as unknown as Dispatcher.DispatchHandler);
     };
+    this.armWait();
     send();
   }
 
@@ -258,14 +276,14 @@ export class HttpExchange {
   }
 
   private take(chunk: Buffer, continues = false): void {
-    this.chunks.push(chunk);
-    this.continued.push(continues);
+    this.chunks.push(chunk, continues);
     this.queued += chunk.length;
     if (this.ring) this.pumpRing();
     if (this.queued > PAUSE_ABOVE && !this.paused) {
       // The script reads slower than the bytes come: stop reading the socket, and stop inflating
       // (a small compressed body can decode to gigabytes).
       this.paused = true; // onData's answer pauses undici's reading
+      this.disarmWait(); // the script is the slow side now
       this.decoder?.pause();
     }
     this.notify();
@@ -274,6 +292,7 @@ export class HttpExchange {
   private resumeIfDrained(): void {
     if (this.paused && this.queued < RESUME_BELOW) {
       this.paused = false;
+      this.armWait();
       this.decoder?.resume();
       this.resumeSocket?.();
     }
@@ -282,6 +301,7 @@ export class HttpExchange {
   private finish(): void {
     this.ended = true;
     this.clearDeadline();
+    this.disarmWait();
     if (this.ring) this.pumpRing();
     this.notify();
   }
@@ -290,8 +310,25 @@ export class HttpExchange {
     if (this.deadline) { clearTimeout(this.deadline); this.deadline = null; }
   }
 
+  /** (Re)starts the per-wait timer: luahttp now waits for the server. */
+  private armWait(): void {
+    if (this.waitMs === null || this.ended || this.failure !== null) return;
+    if (this.waitTimer) { this.waitTimer.refresh(); return; }
+    this.waitTimer = setTimeout(() => {
+      this.waitTimer = null;
+      this.fail({ code: 'UND_ERR_HEADERS_TIMEOUT' });
+      this.abortRequest?.(new Error('luahttp: timeout'));
+    }, this.waitMs);
+    this.waitTimer.unref();
+  }
+
+  private disarmWait(): void {
+    if (this.waitTimer) { clearTimeout(this.waitTimer); this.waitTimer = null; }
+  }
+
   private fail(err: unknown): void {
     this.clearDeadline();
+    this.disarmWait();
     if (this.failure === null && !this.ended) this.failure = luaSocketError(err);
     if (this.ring) this.pumpRing();
     this.notify();
@@ -314,8 +351,11 @@ export class HttpExchange {
     for (;;) {
       while (this.bodyChunks.length === 0) {
         if (this.failure !== null) return;
+        // Waiting for the script's next chunk is no wait for the server.
+        this.disarmWait();
         await new Promise<void>((r) => { this.bodyPull = r; });
         this.bodyPull = null;
+        this.armWait();
       }
       const chunk = this.bodyChunks.shift()!;
       this.bodyTaken?.();
@@ -353,20 +393,20 @@ export class HttpExchange {
       // first, so the script wakes once for several pieces (a 200 MiB download: 700 → 790 MB/s).
       if (!this.ended && this.failure === null) await new Promise<void>((r) => { setImmediate(r); });
     }
-    const parts: Buffer[] = [];
+    const parts: Uint8Array[] = [];
     const continues: boolean[] = [];
     let n = 0;
-    while (this.chunks.length && n + this.chunks[0]!.length <= maxBytes) {
+    while (this.chunks.length && n + this.chunks.at(0)!.bytes.length <= maxBytes) {
       const c = this.chunks.shift()!;
-      parts.push(c);
-      continues.push(this.continued.shift()!);
-      n += c.length;
+      parts.push(c.bytes);
+      continues.push(c.continues);
+      n += c.bytes.length;
     }
     if (parts.length === 0) {
-      const c = this.chunks[0]!;
-      parts.push(c.subarray(0, maxBytes));
+      const c = this.chunks.at(0)!;
+      parts.push(c.bytes.subarray(0, maxBytes));
       continues.push(true);
-      this.chunks[0] = c.subarray(maxBytes);
+      c.bytes = c.bytes.subarray(maxBytes);
       n = maxBytes;
     }
     this.queued -= n;
@@ -386,9 +426,9 @@ export class HttpExchange {
   /** Moves queued chunks into the ring as space allows; polls while the VM is the slower side. */
   private pumpRing(): void {
     const ring = this.ring!;
-    while (this.chunks.length && ring.writeRecord(this.chunks[0]!, this.continued[0])) {
-      this.queued -= this.chunks.shift()!.length;
-      this.continued.shift();
+    for (let c = this.chunks.at(0); c && ring.writeRecord(c.bytes, c.continues); c = this.chunks.at(0)) {
+      this.queued -= c.bytes.length;
+      this.chunks.shift();
     }
     this.resumeIfDrained();
     ring.signal();
@@ -401,7 +441,7 @@ export class HttpExchange {
     } else if (!this.ringWaiting) {
       // The ring is full: continue as soon as the VM frees room for the next piece.
       this.ringWaiting = true;
-      void ring.waitForSpace(this.chunks[0]!.length + 4, 1000).then(() => {
+      void ring.waitForSpace(this.chunks.at(0)!.bytes.length + 4, 1000).then(() => {
         this.ringWaiting = false;
         if (this.ring) this.pumpRing();
       });
@@ -427,6 +467,7 @@ export class HttpExchange {
 
   abort(): void {
     this.clearDeadline();
+    this.disarmWait();
     this.ring = null;
     if (!this.ended && this.failure === null) {
       this.failure = 'closed';

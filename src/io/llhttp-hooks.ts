@@ -1,6 +1,10 @@
-// undici parses HTTP/1 with llhttp compiled to wasm. Two things luahttp needs from that parser are
-// set up here, when undici builds it on its first connection:
+// undici parses HTTP/1 with llhttp compiled to wasm. What luahttp needs from that parser is set up
+// here, when undici builds it on its first connection:
 //  - its tiering budget (start-up: see installLlhttpHooks);
+//  - LuaSocket's tolerance: every parser gets llhttp's lenient flags for what LuaSocket reads and HTTP
+//    allows (LENIENT_FLAGS);
+//  - the status line as received (see takeStatusLine) and unsolicited `100 Continue` skipped like
+//    any other interim response (undici destroys the connection on one);
 //  - where an HTTP chunk ends. undici hands a chunked body over in pieces cut where socket reads
 //    end, while LuaSocket's "http-chunked" source returns exactly one string per chunk (a 64 KiB
 //    chunk came as two strings of 65,298 and 238 bytes). llhttp's own state says it: while it
@@ -13,11 +17,29 @@ const CONTENT_LENGTH = 32;
 const HTTP_MAJOR = 42;
 const STATUS_CODE = 52;
 
+/**
+ * llhttp's lenient modes luahttp turns on, each for something LuaSocket 3.1.0 accepts:
+ * - optional_cr_before_lf: bare-LF line ends (LuaSocket's receive("*l") ends a line at LF);
+ * - spaces_after_chunk_size: `5 ;a=b` (LuaSocket reads tonumber(size, 16), blanks allowed);
+ * - headers: any byte in a header value (NUL, obs-text) and obs-fold continuation lines, which
+ *   LuaSocket joins to the value (llhttp hands the continuation over as more of the same value);
+ * - version: any HTTP/x.y version (LuaSocket matches "HTTP/%d*%.%d*").
+ * Not turned on: a CR without LF ending a line (LuaSocket drops the CR and reads on), data after
+ * `Connection: close`, a missing CRLF after chunk data, keep-alive and Transfer-Encoding overrides.
+ */
+const LENIENT_FLAGS = ['headers', 'optional_cr_before_lf', 'spaces_after_chunk_size', 'version'];
+
 type Callback = (...args: number[]) => number;
 type ModuleCtor = new (bytes: Uint8Array) => object;
 type InstanceCtor = new (module: object, imports?: { env?: Record<string, unknown> }) => { exports: Record<string, unknown> };
 
 let memory: { buffer: ArrayBuffer } | null = null;
+type Exports = Record<string, unknown> & { llhttp_get_http_major?: (p: number) => number; llhttp_get_http_minor?: (p: number) => number };
+let llhttpExports: Exports | null = null;
+/** Status text bytes per parser, since the message began (null: no space after the code). */
+const statusParts = new Map<number, Buffer[] | null>();
+/** The status line of the head undici is handing over right now (see takeStatusLine). */
+let currentStatusLine: Buffer | null = null;
 /** The parser whose on_body / on_headers_complete callback is running (0: none). */
 let bodyParser = 0;
 let headParser = 0;
@@ -57,17 +79,80 @@ export function pieceContinuesChunk(): boolean {
   return dv !== null && dv.getBigUint64(bodyParser + CONTENT_LENGTH, true) > 0n;
 }
 
+/**
+ * The status line of the response head being delivered (call from undici's onHeaders): rebuilt from
+ * llhttp's version, code and every status-text span, so it is the line as received even when it came
+ * in several socket reads (undici keeps only the last span: `200 All Good` became `200 l Good`) and
+ * keeps a trailing space after the code (`HTTP/1.1 200 `). Bytes as received (undici decodes them as
+ * UTF-8). Null where llhttp did not parse the head (HTTP/2).
+ */
+export function takeStatusLine(): Buffer | null {
+  const line = currentStatusLine;
+  currentStatusLine = null;
+  return line;
+}
+
+function statusLine(p: number, code: number): Buffer | null {
+  const major = llhttpExports?.llhttp_get_http_major;
+  const minor = llhttpExports?.llhttp_get_http_minor;
+  if (typeof major !== 'function' || typeof minor !== 'function') return null;
+  const parts = statusParts.get(p);
+  const start = Buffer.from(`HTTP/${major(p)}.${minor(p)} ${String(code).padStart(3, '0')}`, 'latin1');
+  if (parts === undefined || parts === null) return start;
+  return Buffer.concat([start, Buffer.from(' '), ...parts]);
+}
+
 function instrument(env: Record<string, unknown>): void {
   const onBody = env.wasm_on_body as Callback | undefined;
   const onHeadersComplete = env.wasm_on_headers_complete as Callback | undefined;
-  if (typeof onBody !== 'function' || typeof onHeadersComplete !== 'function') return;
+  const onStatus = env.wasm_on_status as Callback | undefined;
+  const onMessageBegin = env.wasm_on_message_begin as Callback | undefined;
+  if (typeof onBody !== 'function' || typeof onHeadersComplete !== 'function'
+    || typeof onStatus !== 'function' || typeof onMessageBegin !== 'function') return;
   env.wasm_on_body = (p: number, at: number, len: number): number => {
     bodyParser = p;
     try { return onBody(p, at, len); } finally { bodyParser = 0; }
   };
-  env.wasm_on_headers_complete = (p: number, ...rest: number[]): number => {
+  env.wasm_on_message_begin = (p: number): number => {
+    statusParts.set(p, null);
+    return onMessageBegin(p);
+  };
+  env.wasm_on_status = (p: number, at: number, len: number): number => {
+    // The bytes are llhttp's copy of the socket read, in its own memory; copied out, since the
+    // next read reuses that buffer.
+    const part = memory ? Buffer.from(new Uint8Array(memory.buffer, at, len)) : Buffer.alloc(0);
+    const parts = statusParts.get(p);
+    if (parts) parts.push(part); else statusParts.set(p, [part]);
+    return onStatus(p, at, len);
+  };
+  env.wasm_on_headers_complete = (p: number, code: number, upgrade: number, keepAlive: number): number => {
     headParser = p;
-    try { return onHeadersComplete(p, ...rest); } finally { headParser = 0; }
+    currentStatusLine = statusLine(p, code);
+    statusParts.delete(p);
+    // undici destroys the connection on a 100 it did not ask for (it never sends Expect); RFC 9110
+    // §15.2 says a client skips unexpected 1xx. Reported as 102, undici treats it as the interim
+    // response it is (no body, the final response follows); HttpExchange skips every 1xx.
+    try { return onHeadersComplete(p, code === 100 ? 102 : code, upgrade, keepAlive); } finally {
+      headParser = 0;
+      currentStatusLine = null;
+    }
+  };
+}
+
+/** A copy of llhttp's exports whose llhttp_alloc also sets LENIENT_FLAGS on each new parser. */
+function lenientExports(exports: Record<string, unknown>): Record<string, unknown> {
+  const alloc = exports.llhttp_alloc as ((type: number) => number) | undefined;
+  if (typeof alloc !== 'function') return exports;
+  const setters = LENIENT_FLAGS
+    .map((f) => exports[`llhttp_set_lenient_${f}`])
+    .filter((f): f is (p: number, on: number) => void => typeof f === 'function');
+  return {
+    ...exports,
+    llhttp_alloc: (type: number): number => {
+      const p = alloc(type);
+      if (p) for (const set of setters) set(p, 1);
+      return p;
+    },
   };
 }
 
@@ -77,7 +162,7 @@ function instrument(env: Record<string, unknown>): void {
  * - llhttp's parser is one 33 KB function; the first response uses up its tiering budget and the
  *   TurboFan compile that follows (130–200 ms) delayed process exit (ref/startup.md §0.2). The budget
  *   is fixed when the module is compiled, so it is raised only while undici builds this module.
- * - its instance gets the chunk-tracking wrappers above around two of undici's callbacks.
+ * - its instance gets the wrappers above around undici's callbacks, and lenient parsers.
  */
 export function installLlhttpHooks(): void {
   const wasm = (globalThis as unknown as { WebAssembly: { Module: ModuleCtor; Instance: InstanceCtor } }).WebAssembly;
@@ -104,7 +189,10 @@ export function installLlhttpHooks(): void {
     const instance = new OriginalInstance(module, imports);
     const mem = instance.exports.memory as { buffer: ArrayBuffer } | undefined;
     if (mem && mem.buffer instanceof ArrayBuffer) memory = mem;
-    return instance;
+    llhttpExports = instance.exports as Exports;
+    // An instance's exports object is frozen: undici gets an object of the same shape whose
+    // exports make lenient parsers (undici reads nothing else of it).
+    return { exports: lenientExports(instance.exports) };
   } as unknown as InstanceCtor;
   PatchedInstance.prototype = OriginalInstance.prototype;
   wasm.Module = PatchedModule;

@@ -33,7 +33,15 @@ export interface TransportOptions extends ProxySettings {
   policy?: NetworkPolicyOptions;
   /** The resolver every connection uses (default: dns.promises.lookup); embedders and tests inject one. */
   lookup?: Lookup;
+  /** `--max-header-size`: the largest response head (status line and header lines) accepted. */
+  maxHeaderSize?: number;
 }
+
+/**
+ * LuaSocket reads a response head of any size (a 10 MB header line, 100,000 headers); undici's
+ * default is Node's 16 KiB. The cap stays only against a server that never ends its head.
+ */
+export const DEFAULT_MAX_HEADER_SIZE = 256 * 1024 * 1024;
 
 /** The TLS fields of a LuaSec request table, as http.lua normalises them. */
 export interface TlsSettings {
@@ -148,6 +156,7 @@ export class Transport {
 
   get trace(): ((line: string) => void) | undefined { return this.options.trace; }
   get compressed(): boolean { return this.options.compressed ?? false; }
+  get maxHeaderSize(): number { return this.options.maxHeaderSize ?? DEFAULT_MAX_HEADER_SIZE; }
 
   private readonly origins = new Map<string, URL>();
   /** Parsed once per origin: URL parsing showed in the per-request profile. */
@@ -258,7 +267,7 @@ export class Transport {
       const http2 = this.options.http2 ?? false;
       const checked = (operator ? this.operatorConnector : this.connector).undiciConnect(buildConnector({ timeout, allowH2: http2, ...rest, ...(ca ? { ca } : {}) }) as ConnectFn);
       const connect: ConnectFn = (opts, cb) => { this.connects++; checked(opts, cb); };
-      agent = new Agent({ connect, strictContentLength: false, allowH2: http2 });
+      agent = new Agent({ connect, strictContentLength: false, allowH2: http2, maxHeaderSize: this.maxHeaderSize });
       this.agents.set(key, agent);
     }
     return agent;
@@ -281,6 +290,7 @@ export class Transport {
         requestTls: { timeout, ...rest, ...(ca ? { ca } : {}) },
         strictContentLength: false,
         allowH2: http2,
+        maxHeaderSize: this.maxHeaderSize,
       });
       this.agents.set(key, agent);
     }
@@ -311,6 +321,7 @@ export function transportOptions(connectTo: ConnectToRule[], s: TransportSetting
     systemCa: s.systemCa,
     startupPatches: true,
     policy: s.policy,
+    maxHeaderSize: s.maxHeaderSize,
     // Straight to fd 2: the host thread's process.stderr is an async pipe through the main thread,
     // which may be blocked waiting for this very request.
     trace: s.trace ? (line) => { fs.writeSync(2, `${line}\n`); } : undefined,

@@ -25,6 +25,7 @@ export interface TransportSettings {
   systemCa?: boolean;
   /** What scripts may connect to (src/io/transport/network-policy.ts); absent = anything (the CLI's default). */
   policy?: NetworkPolicyOptions;
+  maxHeaderSize?: number;
 }
 
 export class IoLink {

@@ -109,7 +109,51 @@ const ROUTES: Record<string, Route> = {
     ]);
   },
   '/close-immediately': (s) => s.destroy(),
+  // Silence, then the connection closes after ?ms= (a wait of http.TIMEOUT below that must end in "timeout").
+  '/stall-then-close': (s, req) => { closeAfter(s, req); },
+  '/stall-body-then-close': (s, req) => {
+    send(s, response('HTTP/1.1 200 OK', ['Content-Length: 100'], '0123456789'), false);
+    closeAfter(s, req);
+  },
+  // An unsolicited interim response before the final one (RFC 9110 §15.2), and one before a final
+  // response that fails (its body is cut short).
+  '/continue-then-ok': (s) => send(s, Buffer.concat([response('HTTP/1.1 100 Continue', []), response('HTTP/1.1 200 OK', ['Content-Length: 5'], 'hello')])),
+  '/continue-then-truncated': (s) => send(s, Buffer.concat([response('HTTP/1.1 100 Continue', []), response('HTTP/1.1 200 OK', ['Content-Length: 100'], 'short')])),
+  '/early-hints-then-ok': (s) =>
+    send(s, Buffer.concat([response('HTTP/1.1 103 Early Hints', ['Link: </a.css>; rel=preload']), response('HTTP/1.1 200 OK', ['Content-Length: 5'], 'hello')])),
+  '/early-hints-then-truncated': (s) =>
+    send(s, Buffer.concat([response('HTTP/1.1 103 Early Hints', ['Link: </a.css>; rel=preload']), response('HTTP/1.1 200 OK', ['Content-Length: 100'], 'short')])),
+  // Status lines: cut across two socket writes, an empty reason after the space, non-ASCII bytes.
+  '/status-split': (s) => paced(s, [Buffer.from('HTTP/1.1 200 All'), Buffer.from(` Good${CRLF}Content-Length: 2${CRLF}${CRLF}ok`)]),
+  '/status-split-code': (s) => paced(s, [Buffer.from('HTTP/1.1 2'), Buffer.from(`01 Cre`), Buffer.from(`ated${CRLF}Content-Length: 2${CRLF}${CRLF}ok`)]),
+  '/empty-reason': (s) => send(s, response('HTTP/1.1 200 ', ['Content-Length: 2'], 'ok')),
+  '/latin1-reason': (s) => send(s, response('HTTP/1.1 200 \xe9t\xe9 \xff', ['Content-Length: 2'], 'ok')),
+  // Line ends as LuaSocket reads them: bare LF in the head and in a chunked body.
+  '/bare-lf': (s) => send(s, 'HTTP/1.1 200 OK\nContent-Type: text/plain\nContent-Length: 5\n\nhello'),
+  '/bare-lf-chunk-data': (s) => send(s, `HTTP/1.1 200 OK\nTransfer-Encoding: chunked\n\n5${CRLF}hello\n3${CRLF}abc\n0${CRLF}${CRLF}`),
+  // Chunk extensions (RFC 9112 §7.1.1 allows whitespace before the ";").
+  '/chunk-ext-space': (s) => send(s, response('HTTP/1.1 200 OK', ['Transfer-Encoding: chunked'], `5 ;a=b${CRLF}hello${CRLF}3\t;x${CRLF}abc${CRLF}0${CRLF}${CRLF}`)),
+  // A header value of ?line= bytes, then ?count= more headers (LuaSocket reads any size).
+  '/big-head': (s, req) => {
+    const line = Math.min(Number(req.query.get('line') ?? 0), 16 * 1024 * 1024);
+    const count = Math.min(Number(req.query.get('count') ?? 0), 200_000);
+    const parts = [`HTTP/1.1 200 OK${CRLF}X-Long: `, 'v'.repeat(line), CRLF];
+    for (let i = 0; i < count; i++) parts.push(`X-H${i}: ${i}${CRLF}`);
+    parts.push(`Content-Length: 2${CRLF}${CRLF}ok`);
+    send(s, Buffer.from(parts.join(''), 'latin1'));
+  },
+  // ?n= one-byte HTTP chunks ("1\r\nx\r\n" each).
+  '/many-chunks': (s, req) => {
+    const n = Math.min(Number(req.query.get('n') ?? 0), 2_000_000);
+    const head = Buffer.from(`HTTP/1.1 200 OK${CRLF}Transfer-Encoding: chunked${CRLF}${CRLF}`, 'latin1');
+    send(s, Buffer.concat([head, Buffer.from(`1${CRLF}x${CRLF}`.repeat(n), 'latin1'), Buffer.from(`0${CRLF}${CRLF}`)]));
+  },
 };
+
+/** Closes the connection ?ms= (default 600) after the request. */
+function closeAfter(s: net.Socket, req: RawRequest): void {
+  setTimeout(() => s.destroy(), Math.min(Number(req.query.get('ms') ?? 600), 10_000)).unref();
+}
 
 /** Index just past the end of a complete chunked body starting at `from`, or -1 if incomplete. */
 function chunkedEnd(buf: Buffer, from: number): number {

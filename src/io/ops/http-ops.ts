@@ -34,7 +34,7 @@ export function httpOps(transport: Transport, ring: ByteRing, crossThread: boole
     if (!crossThread) return { value: { head, body } };
     // undici's header Buffers are views into the socket's read buffer; cloned as they are, each
     // would carry that whole buffer to the other thread.
-    return { value: { head: { ...head, headers: head.headers.map((b) => new Uint8Array(b)) }, body }, transfer: packed(body) };
+    return { value: { head: { ...head, statusLine: new Uint8Array(head.statusLine), headers: head.headers.map((b) => new Uint8Array(b)) }, body }, transfer: packed(body) };
   };
 
   const exchange = (msg: Record<string, unknown>): HttpExchange | undefined => exchanges.get(msg.id as number);
