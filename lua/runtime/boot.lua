@@ -4,6 +4,8 @@ local sys, config = ...
 
 local type, select, error, load, tostring = type, select, error, load, tostring
 local concat, sformat = table.concat, string.format
+-- Kept here: the library's sandbox profile removes `debug` after boot, and cjson still loads there.
+local setanymetatable = debug.setmetatable
 
 -- lua/<name>, from the build's bytecode when fresh (src/vm/lua-chunks.ts); named "@<lua root>/<name>"
 -- either way.
@@ -149,7 +151,7 @@ ourmodule("lfs", "lfs.lua")
 -- no other) restores `userdata: (nil)`, which scripts print when a JSON field is null.
 preload["luahttp.json"] = function()
   local null = sys.lightnull()
-  debug.setmetatable(null, { __tostring = function() return "userdata: (nil)" end })
+  setanymetatable(null, { __tostring = function() return "userdata: (nil)" end })
   return runtimefile("luahttp/json.lua")(null)
 end
 -- `require "luahttp"`: how a script (or a test harness) tells it runs under luahttp, without adding
