@@ -68,6 +68,8 @@ interface ClientExchange {
   streaming: boolean;
   /** Body bytes left under Content-Length framing (LuaSocket's "by-length" source). */
   remaining: number | null;
+  /** The head says Transfer-Encoding: chunked (undici writes that itself, see flush). */
+  chunked: boolean;
 }
 
 
@@ -76,19 +78,21 @@ interface ClientExchange {
  * them verbatim. Framing stays the same (undici chunks a body without Content-Length), and a script's
  * `Connection: close` is kept; the rest is dropped (README "Porting").
  */
-function undiciHeaders(flat: string[]): string[] {
+function undiciHeaders(flat: string[]): { headers: string[]; chunked: boolean } {
   const out: string[] = [];
+  let chunked = false;
   for (let i = 0; i + 1 < flat.length; i += 2) {
     const name = flat[i]!.toLowerCase();
     let value = flat[i + 1]!;
-    if (name === 'transfer-encoding' || name === 'keep-alive' || name === 'upgrade' || name === 'expect') continue;
+    if (name === 'transfer-encoding') { chunked ||= value.trim().toLowerCase() === 'chunked'; continue; }
+    if (name === 'keep-alive' || name === 'upgrade' || name === 'expect') continue;
     if (name === 'connection') {
       if (!/\bclose\b/i.test(value)) continue;
       value = 'close';
     }
     out.push(flat[i]!, value);
   }
-  return out;
+  return { headers: out, chunked };
 }
 
 export function httpCore(api: LuaApi, io: HttpIo): Record<string, LuaCFunction> {
@@ -158,6 +162,12 @@ export function httpCore(api: LuaApi, io: HttpIo): Record<string, LuaCFunction> 
     const transfer = chunks.map((c) => c.buffer as ArrayBuffer);
     if (ex.started) return blockOn(L, ex, { op: 'http.write', id, chunks, end }, transfer, cont);
     ex.started = true;
+    if (end && ex.req.hasBody && chunks.length === 0) {
+      // The source gave nothing: a request without body for undici, which then frames it as LuaSocket
+      // would an empty chunked body where it can (src/io/verbatim-headers.ts).
+      ex.req.hasBody = false;
+      ex.req.emptyChunked = ex.chunked;
+    }
     return blockOn(L, ex, { op: 'http.start', id, req: ex.req, chunks, end }, transfer, cont);
   };
 
@@ -286,18 +296,19 @@ export function httpCore(api: LuaApi, io: HttpIo): Record<string, LuaCFunction> 
         api.m._lua_settop(L, -2);
       }
       const timeout = api.type(L, 6) === LuaType.Number ? api.toNumber(L, 6) : -1;
+      const wire = undiciHeaders(headers);
       const req: ExchangeRequest = {
         origin: api.toText(L, 1)!,
         method: api.toLatin1(L, 2) ?? 'GET',
         path: api.toLatin1(L, 3) ?? '/',
-        headers: undiciHeaders(headers),
+        headers: wire.headers,
         hasBody: api.toBoolean(L, 5),
         timeoutMs: timeout < 0 ? null : timeout * 1000,
       };
       if (api.type(L, 8) === LuaType.Table) readExtras(L, 8, req);
       const id = nextId++;
       const yields = api.toBoolean(L, 7) && io.inProcess !== undefined;
-      exchanges.set(id, { req, yields, cont: null, reply: undefined, started: false, pending: [], pendingLen: 0, pieces: new PieceQueue(), buffered: 0, done: false, error: null, streaming: false, remaining: null });
+      exchanges.set(id, { req, yields, cont: null, reply: undefined, started: false, pending: [], pendingLen: 0, pieces: new PieceQueue(), buffered: 0, done: false, error: null, streaming: false, remaining: null, chunked: wire.chunked });
       api.pushInteger(L, id);
       api.pushBoolean(L, crowdedAfter(exchanges.size));
       return 2;

@@ -7,6 +7,7 @@ import { luaSocketError } from '../channel/luasocket-errors.js';
 import { checkLlhttpLayout, pieceContinuesChunk, takeStatusLine } from './llhttp-hooks.js';
 import { PieceQueue } from '../channel/piece-queue.js';
 import { noteWriting, type ReuseMark } from './connection-reuse.js';
+import { verbatimHeaders, wireName } from './verbatim-headers.js';
 import type { Route, TlsSettings, Transport } from './transport.js';
 import { RING_ENDED, RING_FAILED, type ByteRing } from '../channel/byte-ring.js';
 
@@ -17,6 +18,8 @@ export interface ExchangeRequest {
   /** name, value, name, value… as latin1 strings (one char per byte, so bytes survive to the wire). */
   headers: string[];
   hasBody: boolean;
+  /** No body, though the script gave a source (it was empty) under chunked framing (verbatim-headers.ts). */
+  emptyChunked?: boolean;
   /** LuaSocket's per-wait timeout; null = wait forever. */
   timeoutMs: number | null;
   /** luahttp extension `reqt.timeout`: the whole exchange must end within this many ms. */
@@ -138,6 +141,7 @@ export class HttpExchange {
     const connectsBefore = transport.connects;
     let headers = req.headers;
     const compressed = req.compressed ?? transport.compressed;
+    if (!req.hasBody) headers = verbatimHeaders(req.method, headers, req.emptyChunked === true, !transport.http2 || !req.origin.startsWith('https:'));
     if (compressed && !headers.some((h, i) => i % 2 === 0 && h.toLowerCase() === 'accept-encoding')) {
       headers = [...headers, 'Accept-Encoding', ACCEPT_ENCODING];
     }
@@ -222,7 +226,7 @@ export class HttpExchange {
     }
     if (trace) {
       trace(`> ${req.method} ${route.origin === req.origin ? req.path : route.path} HTTP/1.1${route.proxy ? `   (${req.origin} via proxy ${route.proxy})` : `   (${req.origin})`}`);
-      for (let i = 0; i + 1 < route.headers.length; i += 2) trace(`> ${route.headers[i]}: ${route.headers[i + 1]}`);
+      for (let i = 0; i + 1 < route.headers.length; i += 2) trace(`> ${wireName(route.headers[i]!)}: ${route.headers[i + 1]}`);
     }
     const send = (): void => {
       handler.reused = undefined;

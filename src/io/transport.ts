@@ -157,6 +157,8 @@ export class Transport {
   get trace(): ((line: string) => void) | undefined { return this.options.trace; }
   get compressed(): boolean { return this.options.compressed ?? false; }
   get maxHeaderSize(): number { return this.options.maxHeaderSize ?? DEFAULT_MAX_HEADER_SIZE; }
+  /** https connections may turn out HTTP/2 (`--http2`). */
+  get http2(): boolean { return this.options.http2 ?? false; }
 
   private readonly origins = new Map<string, URL>();
   /** Parsed once per origin: URL parsing showed in the per-request profile. */
