@@ -57,6 +57,23 @@ describe('the installed package', () => {
     expect(fs.existsSync(path.join(installed(), 'LICENSE'))).toBe(true);
   });
 
+  test('is a library too: require and import from the project, a run over the network', async () => {
+    const cjs = await run(process.execPath, ['-e', `
+      const { createRuntime } = require('luahttp');
+      (async () => {
+        const rt = await createRuntime({ network: { privateNetworks: true }, functions: { tag: (s) => '<' + s + '>' } });
+        console.log(JSON.stringify(await rt.run('local b = require("socket.http").request(...) return tag(b)', { args: ['${url}'] })));
+        await rt.close();
+      })();`], { cwd: project });
+    expect(cjs.stdout).toBe('["<hello /x>"]\n');
+    const esm = await run(process.execPath, ['--input-type=module', '-e', `
+      import { createRuntime, LuaError } from 'luahttp';
+      const rt = await createRuntime();
+      console.log(JSON.stringify(await rt.run('return 1 + 1')), typeof LuaError);
+      await rt.close();`], { cwd: project });
+    expect(esm.stdout).toBe('[2] function\n');
+  });
+
   test('runs a script, with its modules from the pack', async () => {
     const r = await luahttp(['-e', `local b, c = require("socket.http").request("${url}") print(c, b)`]);
     expect(r.stdout).toBe('200\thello /x\n');
