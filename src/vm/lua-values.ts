@@ -40,6 +40,10 @@ export function toPlain(api: LuaApi, L: number, idx: number, where = 'value', pa
       return bytesToPlain(api.toBytes(L, idx)!);
     case LuaType.Table:
       return tableToPlain(api, L, idx, where, path, depth);
+    case LuaType.LightUserdata:
+      // NULL is lua-cjson's cjson.null (JSON null); any other pointer is refused below.
+      if (m._lua_touserdata(L, idx) === 0) return null;
+      throw new ValueRuleError(where, 'a userdata');
     default:
       throw new ValueRuleError(where, `a ${api.typeNameAt(L, idx)}`);
   }

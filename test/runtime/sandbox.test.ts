@@ -82,6 +82,11 @@ describe('default profile', () => {
       .toEqual(['function', 'function', 'function', 'LuaSocket 3.0.0']);
   });
 
+  test('cjson and luahttp tasks work without the debug library', async () => {
+    expect(await rt.run('local cjson = require("cjson") return cjson.encode({ a = { 1, 2 } }), cjson.decode("[1,2]")')).toEqual(['{"a":[1,2]}', [1, 2]]);
+    expect(await rt.run('local lh = require("luahttp") local t = lh.spawn(function(x) return x * 2 end, 21) return t:wait()')).toEqual([42]);
+  });
+
   test('os.exit ends the run, not the process, and the runtime runs again', async () => {
     expect(await rt.run('x = 1 os.exit(0) return 2')).toEqual([]);
     const e = await rt.run('os.exit(3)').catch((err: unknown) => err);

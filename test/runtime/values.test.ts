@@ -31,6 +31,7 @@ describe('Lua -> JS', () => {
     ['an empty table as an empty object', 'return {}', {}],
     ['a table with holes as an object with string keys', 'return { [1] = "a", [3] = "c" }', { 1: 'a', 3: 'c' }],
     ['a mixed table as an object', 'return { "a", x = 1 }', { 1: 'a', x: 1 }],
+    ["cjson.null as null", 'return require("cjson").decode("{\\"a\\":null}").a', null],
   ])('%s', async (_name, code, want) => {
     expect(await rt.run(code)).toEqual([want]);
   });
