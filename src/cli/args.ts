@@ -1,6 +1,6 @@
 // Command-line parsing with lua.c's rules (options stop at the script name, `--` and `-`), plus
 // luahttp's own long options, which may appear anywhere before the script.
-import { parseConnectTo } from '../io/connect-to.js';
+import { parseConnectTo } from '../io/transport/connect-to.js';
 import { parseHostPattern } from '../io/transport/network-policy.js';
 
 export interface CliOptions {

@@ -2,7 +2,7 @@
 // the same transport and operations as the host thread, without the thread hand-offs (a loopback GET
 // took four of them: post, wake, answer, wake).
 import { createRing, ByteRing } from '../channel/byte-ring.js';
-import type { ConnectToRule } from './connect-to.js';
+import type { ConnectToRule } from './transport/connect-to.js';
 import { httpOps } from './ops/http-ops.js';
 import { dispatchOps } from './ops/op-table.js';
 import { Transport, transportOptions } from './transport.js';

@@ -1,7 +1,7 @@
 // Entry of the I/O host thread used by the CLI: the VM keeps the main thread (measured faster to
 // start, ref/startup.md), and this worker runs undici (and `--httpbin`) on its own event loop.
 import { workerData, type MessagePort } from 'node:worker_threads';
-import { parseConnectTo, type ConnectToRule } from './connect-to.js';
+import { parseConnectTo, type ConnectToRule } from './transport/connect-to.js';
 import { httpOps } from './ops/http-ops.js';
 import { socketOps } from './ops/socket-ops.js';
 import { udpOps } from './ops/udp-ops.js';

@@ -2,13 +2,13 @@
 // pools), with host mapping, TLS policy and proxies applied here, so no module can bypass them.
 import fs from 'node:fs';
 import type { Dispatcher } from 'undici';
-import type { ConnectToRule } from './connect-to.js';
+import type { ConnectToRule } from './transport/connect-to.js';
 import { Connector, type ConnectFn, type Lookup } from './transport/connector.js';
 import type { NetworkPolicyOptions } from './transport/network-policy.js';
 import { parseIp } from './transport/ip-address.js';
 import { installLlhttpHooks } from './llhttp-hooks.js';
 import { caContext, caList } from './transport/ca-store.js';
-import { proxyFor, type ProxySettings } from './proxy-config.js';
+import { proxyFor, type ProxySettings } from './transport/proxy-config.js';
 import type { TransportSettings } from '../runtime/io-link.js';
 
 export interface TransportOptions extends ProxySettings {

@@ -27,7 +27,7 @@ export interface CliRuntimeOptions {
  */
 async function inProcessHostFor(o: CliRuntimeOptions, host: IoLink): Promise<InProcessHost> {
   const { inProcessHost } = await import('../io/in-process-io.js');
-  const { parseConnectTo } = await import('../io/connect-to.js');
+  const { parseConnectTo } = await import('../io/transport/connect-to.js');
   const rules = o.connectTo.map(parseConnectTo);
   if (o.httpbin) {
     const { httpbinRules } = await import('../io/httpbin-mapping.js');

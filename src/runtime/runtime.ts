@@ -12,7 +12,7 @@ import { httpOps } from '../io/ops/http-ops.js';
 import { socketOps } from '../io/ops/socket-ops.js';
 import { udpOps } from '../io/ops/udp-ops.js';
 import { RawSockets } from '../io/raw-sockets.js';
-import { parseConnectTo, type ConnectToRule } from '../io/connect-to.js';
+import { parseConnectTo, type ConnectToRule } from '../io/transport/connect-to.js';
 import { Transport, transportOptions } from '../io/transport.js';
 import type { TransportSettings } from './io-link.js';
 import { abortError, LimitError, LuaError, PolicyError, type LimitName } from './errors.js';

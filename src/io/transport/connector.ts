@@ -9,7 +9,7 @@
 // Resolving once and dialling the checked address leaves no DNS-rebinding window.
 import dns from 'node:dns';
 import net from 'node:net';
-import { resolveConnectTo, type ConnectToRule } from '../connect-to.js';
+import { resolveConnectTo, type ConnectToRule } from './connect-to.js';
 import { NetworkPolicy, PolicyBlockedError, type NetworkPolicyOptions, type PolicyTarget } from './network-policy.js';
 import { parseIp } from './ip-address.js';
 import { failedInHandshake, luaSocketError } from '../../channel/luasocket-errors.js';

@@ -1,7 +1,7 @@
-// curl's --connect-to HOST1:PORT1:HOST2:PORT2 (src/io/connect-to.ts): parsing, including bracketed
+// curl's --connect-to HOST1:PORT1:HOST2:PORT2 (src/io/transport/connect-to.ts): parsing, including bracketed
 // IPv6 literals and empty fields, malformed values, and which rule a host:port resolves through.
 import { describe, expect, test } from 'vitest';
-import { parseConnectTo, resolveConnectTo, type ConnectToRule } from '../../src/io/connect-to.js';
+import { parseConnectTo, resolveConnectTo, type ConnectToRule } from '../../../src/io/transport/connect-to.js';
 
 describe('parseConnectTo', () => {
   test.each<[string, Partial<ConnectToRule>]>([
