@@ -204,6 +204,13 @@ export class HttpExchange {
           return;
         }
         trace?.(`* failed after ${Date.now() - started} ms: ${err.message}`);
+        // undici reports any parse error after a Content-Length header as a length mismatch (which
+        // reads as "closed", a network failure scripts retry); before the head is complete it is a
+        // malformed head (a repeated or non-numeric Content-Length), LuaSocket's message for that.
+        if (this.head === null && (err as { code?: string }).code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') {
+          this.fail(new Error('malformed reponse headers'));
+          return;
+        }
         this.fail(err);
       },
     };
