@@ -7,3 +7,4 @@ export { LuaError, LimitError, PolicyError, type LimitName } from './runtime/err
 export { ValueRuleError, type PlainValue } from './channel/plain-values.js';
 export type { RuntimeOptions, RuntimeLimits, NetworkOptions, RunOptions, PoolOptions, HostFunction, HostFunctions } from './runtime/options.js';
 export { LUAHTTP_VERSION as version } from './version.js';
+export { createLuaWorker, enqueueLua, cancelLuaJob, type LuaWorker, type LuaWorkerOptions, type LuaJobSpec, type EnqueueOptions, type LuaQueueConnection, type LuaJobData } from './queue/index.js';

@@ -29,6 +29,12 @@ export async function main(args: string[]): Promise<void> {
     await runHttpbinCli(args.slice(1));
     return;
   }
+  // Scale-out (README "Scale-out"): bullmq and ioredis load only for these.
+  if (args[0] === 'worker' || args[0] === 'enqueue' || args[0] === 'cancel') {
+    const { runWorkerCli, runEnqueueCli, runCancelCli } = await import('../queue/cli.js');
+    await { worker: runWorkerCli, enqueue: runEnqueueCli, cancel: runCancelCli }[args[0]](args.slice(1));
+    return;
+  }
   let o: CliOptions;
   try {
     o = parseArgs(args, PROGNAME);
