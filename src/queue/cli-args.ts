@@ -1,5 +1,5 @@
 // Arguments of `luahttp worker`, `luahttp enqueue` and `luahttp cancel` (README "Scale-out").
-import { parseConnectTo } from '../io/connect-to.js';
+import { parseConnectTo } from '../io/transport/connect-to.js';
 import { parseHostPattern } from '../io/transport/network-policy.js';
 import type { RuntimeLimits, RuntimeOptions } from '../runtime/options.js';
 
