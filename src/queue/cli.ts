@@ -48,16 +48,14 @@ export async function runEnqueueCli(args: string[]): Promise<void> {
   try { o = parseEnqueueArgs(args); } catch (e) { usageExit(e, ENQUEUE_USAGE); }
   const { enqueueLua } = await import('./enqueue.js');
   const { Queue, QueueEvents } = await import('bullmq');
-  const { openConnection } = await import('./connection.js');
-  const conn = openConnection(o.redis);
-  const queue = new Queue(o.queue, { connection: conn.forBullmq });
+  const queue = new Queue(o.queue, { connection: { url: o.redis } });
   // Listening starts before the job is added, so its end cannot be missed.
-  const events = o.wait ? new QueueEvents(o.queue, { connection: conn.forBullmq }) : null;
+  const events = o.wait ? new QueueEvents(o.queue, { connection: { url: o.redis } }) : null;
   let status = 0;
   try {
     if (events) await events.waitUntilReady();
     const job = await enqueueLua(queue, { file: o.script, args: o.args, limits: o.timeoutMs ? { timeoutMs: o.timeoutMs } : undefined }, {
-      connection: conn.forBullmq,
+      connection: o.redis,
       jobOptions: o.attempts ? { attempts: o.attempts } : undefined,
     });
     say(1, `${job.id}\n`);
@@ -73,7 +71,6 @@ export async function runEnqueueCli(args: string[]): Promise<void> {
   } finally {
     await events?.close();
     await queue.close();
-    await conn.release();
   }
   process.exit(status);
 }

@@ -24,6 +24,10 @@ export interface EnqueueOptions {
   prefix?: string;
 }
 
+/**
+ * Given a name, the Queue opened for the call is closed before returning: use the job's id (or pass
+ * your own Queue, whose jobs stay usable for waitUntilFinished and the like).
+ */
 export async function enqueueLua(queueOrName: string | Queue, spec: LuaJobSpec, options: EnqueueOptions): Promise<Job<LuaJobData>> {
   if ((spec.code === undefined) === (spec.file === undefined)) throw new TypeError('enqueueLua: give code or file (one of them)');
   const code = spec.file !== undefined ? await fs.promises.readFile(spec.file) : typeof spec.code === 'string' ? Buffer.from(spec.code) : spec.code!;

@@ -102,6 +102,39 @@ describe.skipIf(!REDIS_SERVER)('Lua jobs on BullMQ', () => {
     expect((await Job.fromId(queue, big.id!))!.attemptsMade).toBe(1);
   });
 
+  test('a job cannot loosen the worker\'s limits', async () => {
+    const { queue, events } = queueOf('strict');
+    await events.waitUntilReady();
+    await worker('strict', ['--timeout', '0.5']);
+    const job = await enqueueLua(queue, { code: 'while true do end', limits: { timeoutMs: 600_000 } }, { connection: client, jobOptions: { attempts: 2 } });
+    expect(await failureOf(job.waitUntilFinished(events, 30_000))).toMatch(/limit: timeout/);
+  });
+
+  test('createLuaWorker in this process: the app\'s functions and options reach every job', async () => {
+    const { queue, events } = queueOf('embedded');
+    await events.waitUntilReady();
+    const seen: unknown[] = [];
+    const w = await lib.createLuaWorker({
+      connection: redis.url,
+      queue: 'embedded',
+      concurrency: 3,
+      runtime: { functions: { record: (v) => { seen.push(v); return seen.length; } }, env: { GREETING: 'hi' } },
+    });
+    closers.push(() => w.close());
+    const code = 'local job = require "luahttp.job"\nreturn record(job.data[1]), os.getenv("GREETING")';
+    const jobs = await Promise.all([1, 2, 3, 4, 5, 6].map((n) => enqueueLua(queue, { code, args: [n] }, { connection: redis.url })));
+    // By name: the queue it opens is closed again, the id is what comes back usable.
+    const byName = await enqueueLua('embedded', { code: 'return "named"' }, { connection: redis.url });
+    expect((await Job.fromId(queue, byName.id!))!.data.script).toMatch(/^[0-9a-f]{64}$/);
+    expect(await (await Job.fromId(queue, byName.id!))!.waitUntilFinished(events, 30_000)).toEqual(['named']);
+    const results = await Promise.all(jobs.map((j) => j.waitUntilFinished(events, 30_000)));
+    expect(results.map((r) => r[1])).toEqual(Array(6).fill('hi'));
+    expect(results.map((r) => r[0]).sort()).toEqual([1, 2, 3, 4, 5, 6]);
+    expect([...seen].sort()).toEqual([1, 2, 3, 4, 5, 6]);
+    await w.close();
+    expect(w.bullmq.isRunning()).toBe(false);
+  });
+
   test('cancel from another process stops a running job', async () => {
     const { queue, events } = queueOf('cancel');
     await events.waitUntilReady();
