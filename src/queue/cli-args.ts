@@ -17,6 +17,8 @@ export const WORKER_USAGE = `usage: luahttp worker --redis URL --queue NAME [opt
   --allow-private            let jobs reach loopback and private addresses (denied by default)
   --connect-to H1:P1:H2:P2, --proxy URL, --insecure   as for luahttp
   --lock-duration MS, --stalled-interval MS          BullMQ's (how soon a dead worker's job moves on)
+  --reuse-vm                 keep each runtime's Lua state from job to job (faster; trusted scripts only)
+  --limiter MAX/MS           BullMQ's rate limit: at most MAX jobs per MS milliseconds across the queue
   --grace S                  on SIGTERM, wait this long for running jobs, then put them back (default 30)
 `;
 
@@ -67,9 +69,11 @@ export interface WorkerCli {
   lockDuration?: number;
   stalledInterval?: number;
   graceMs: number;
+  freshVm: boolean;
+  limiter?: { max: number; duration: number };
 }
 
-const WORKER_VALUES = new Set(['--redis', '--queue', '--concurrency', '--timeout', '--cpu-time', '--memory', '--max-requests', '--max-response-bytes', '--max-output-bytes', '--allow', '--deny', '--connect-to', '--proxy', '--lock-duration', '--stalled-interval', '--grace']);
+const WORKER_VALUES = new Set(['--redis', '--queue', '--concurrency', '--timeout', '--cpu-time', '--memory', '--max-requests', '--max-response-bytes', '--max-output-bytes', '--allow', '--deny', '--connect-to', '--proxy', '--lock-duration', '--stalled-interval', '--grace', '--limiter']);
 
 export function parseWorkerArgs(args: string[]): WorkerCli {
   let redis: string | undefined;
@@ -85,6 +89,8 @@ export function parseWorkerArgs(args: string[]): WorkerCli {
   let lockDuration: number | undefined;
   let stalledInterval: number | undefined;
   let graceMs = 30_000;
+  let freshVm = true;
+  let limiter: { max: number; duration: number } | undefined;
   for (const o of options(args, WORKER_VALUES)) {
     if ('positional' in o) throw new QueueUsageError(`unexpected argument '${o.positional}'`);
     const { name, value } = o;
@@ -110,6 +116,13 @@ export function parseWorkerArgs(args: string[]): WorkerCli {
       case '--lock-duration': lockDuration = positive(name, value, true); break;
       case '--stalled-interval': stalledInterval = positive(name, value, true); break;
       case '--grace': graceMs = positive(name, value) * 1000; break;
+      case '--reuse-vm': freshVm = false; break;
+      case '--limiter': {
+        const [max, ms] = value.split('/');
+        if (ms === undefined) throw new QueueUsageError(`'--limiter' needs MAX/MS (e.g. 100/1000), got '${value}'`);
+        limiter = { max: positive(name, max!, true), duration: positive(name, ms, true) };
+        break;
+      }
       default: throw new QueueUsageError(`unrecognized option '${name}'`);
     }
   }
@@ -119,7 +132,7 @@ export function parseWorkerArgs(args: string[]): WorkerCli {
     limits,
     network: { allow: allow.length ? allow : undefined, deny, privateNetworks, connectTo, proxy, insecure },
   };
-  return { redis, queue, concurrency, runtime, lockDuration, stalledInterval, graceMs };
+  return { redis, queue, concurrency, runtime, lockDuration, stalledInterval, graceMs, freshVm, limiter };
 }
 
 export interface EnqueueCli {

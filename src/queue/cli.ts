@@ -23,7 +23,8 @@ export async function runWorkerCli(args: string[]): Promise<void> {
     queue: o.queue,
     concurrency: o.concurrency,
     runtime: o.runtime,
-    worker: { ...(o.lockDuration ? { lockDuration: o.lockDuration } : {}), ...(o.stalledInterval ? { stalledInterval: o.stalledInterval } : {}) },
+    freshVm: o.freshVm,
+    worker: { ...(o.lockDuration ? { lockDuration: o.lockDuration } : {}), ...(o.stalledInterval ? { stalledInterval: o.stalledInterval } : {}), ...(o.limiter ? { limiter: o.limiter } : {}) },
     onJobEnd: (job, err) => say(2, `luahttp worker: job ${job.id} ${err ? `failed: ${err.message}` : 'completed'}\n`),
   });
   say(2, `luahttp worker: ready (queue ${o.queue}, concurrency ${o.concurrency}, pid ${process.pid})\n`);

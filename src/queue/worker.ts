@@ -24,6 +24,12 @@ export interface LuaWorkerOptions {
   /** BullMQ's worker options (lockDuration, stalledInterval, limiter, name…), passed through. */
   worker?: Partial<WorkerOptions>;
   prefix?: string;
+  /**
+   * false: a runtime's Lua state (globals, loaded modules) carries over from job to job — faster, for
+   * trusted scripts. Default true: each job starts on a fresh VM, so one job cannot leave anything
+   * (a patched `require`, a global) for the next.
+   */
+  freshVm?: boolean;
   /** Called with the job when it ends either way (the CLI reports with it). */
   onJobEnd?: (job: Job, error?: Error) => void;
 }
@@ -95,6 +101,8 @@ export async function createLuaWorker(options: LuaWorkerOptions): Promise<LuaWor
     const slot = idle.pop();
     if (!slot) throw new Error('luahttp: no idle runtime (more jobs than concurrency)');
     let own: Runtime | null = null;
+    /** A limit or an abort already replaced the VM. */
+    let replaced = false;
     const ownSlot: Slot = { runtime: null as unknown as Runtime, current: null, output: slot.output };
     try {
       const current: CurrentJob = {
@@ -115,6 +123,7 @@ export async function createLuaWorker(options: LuaWorkerOptions): Promise<LuaWor
       const values = await runtime.run(code, { args: data.args ?? [], signal: abort.signal, chunkName: data.chunkName ?? `job ${job.id}`, timeoutMs: limits.timeoutMs });
       return values.map(jsonSafe);
     } catch (e) {
+      replaced = abort.signal.aborted || e instanceof LimitError;
       if (abort.signal.aborted) {
         const reason = String(abort.signal.reason ?? '');
         if (reason === SHUTDOWN && token) {
@@ -132,6 +141,8 @@ export async function createLuaWorker(options: LuaWorkerOptions): Promise<LuaWor
       running.delete(job.id!);
       await slot.output.end();
       slot.current = null;
+      // os.exit(0) ends a run by replacing its VM: the next job gets a fresh one (it boots meanwhile).
+      if (!own && !replaced && options.freshVm !== false) await slot.runtime.run('os.exit(0)').catch(() => {});
       idle.push(slot);
       if (own) await own.close();
     }

@@ -135,6 +135,19 @@ describe.skipIf(!REDIS_SERVER)('Lua jobs on BullMQ', () => {
     expect(w.bullmq.isRunning()).toBe(false);
   });
 
+  test('each job starts on a fresh VM unless the worker reuses them', async () => {
+    const leak = 'local before, up = rawget(_G, "leaked"), ("a"):upper()\nleaked = true\nstring.upper = function() return "patched" end\nreturn before == nil, up';
+    for (const [name, extra, clean] of [['fresh', [], true], ['reused', ['--reuse-vm'], false]] as const) {
+      const { queue, events } = queueOf(name);
+      await events.waitUntilReady();
+      await worker(name, [...extra]);
+      const first = await enqueueLua(queue, { code: leak }, { connection: client });
+      expect(await first.waitUntilFinished(events, 30_000)).toEqual([true, 'A']);
+      const second = await enqueueLua(queue, { code: leak }, { connection: client });
+      expect(await second.waitUntilFinished(events, 30_000)).toEqual(clean ? [true, 'A'] : [false, 'patched']);
+    }
+  });
+
   test('cancel from another process stops a running job', async () => {
     const { queue, events } = queueOf('cancel');
     await events.waitUntilReady();
