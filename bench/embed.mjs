@@ -4,6 +4,7 @@
 //  - createRuntime: the first in a fresh process and later ones (ms)
 //  - memory per idle runtime (MB of RSS)
 //  - a 5th runtime's one-GET run while 4 runtimes spin in `while true do end` (ms), next to idle
+//  - how long after timeoutMs / cpuMs a run rejects (ms)
 // The loopback server runs in its own process (bench/run.mjs does the same for the CLI).
 import { spawn, execFileSync } from 'node:child_process';
 import path from 'node:path';
@@ -115,6 +116,28 @@ async function memoryPerRuntime() {
   console.log(`memory per idle runtime: ${((after - before) / n / 1024 / 1024).toFixed(1)} MB RSS (${n} runtimes)`);
 }
 
+/** How long after its limit a run rejects: a Lua loop, a long C call, and cpuMs. */
+async function limitReaction() {
+  const rt = await createRuntime();
+  const cpu = await createRuntime({ limits: { cpuMs: 100 } });
+  const late = async (r, code, limit, opts) => {
+    const xs = [];
+    for (let i = 0; i < 5; i++) {
+      await r.run('return 1'); // the VM a limit replaced is booted before the clock starts
+      const t0 = performance.now();
+      await r.run(code, opts).catch(() => {});
+      xs.push(performance.now() - t0 - limit);
+    }
+    return xs;
+  };
+  const loop = await late(rt, 'while true do end', 100, { timeoutMs: 100 });
+  const cCall = await late(rt, 'local s = ("a"):rep(4e6) while true do s:gsub("a", "%0") end', 100, { timeoutMs: 100 });
+  const cpuLoop = await late(cpu, 'while true do end', 100, {});
+  await rt.close();
+  await cpu.close();
+  console.log(`limit reaction (rejection after the limit): timeoutMs on a Lua loop ${fmt(loop, 'ms')}; on gsub over 4 MB ${fmt(cCall, 'ms')}; cpuMs ${fmt(cpuLoop, 'ms')}`);
+}
+
 async function latencyUnderLoad(url) {
   const probe = await createRuntime(options);
   for (let i = 0; i < 30; i++) await probe.run(GET, { args: [url] });
@@ -147,6 +170,7 @@ try {
   coldCreate();
   await memoryPerRuntime();
   await latencyUnderLoad(url);
+  await limitReaction();
 } finally {
   server.stop();
 }
