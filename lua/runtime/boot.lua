@@ -146,6 +146,10 @@ ourmodule("luahttp.repl", "runtime/repl.lua")
 ourmodule("cjson", "cjson.lua")
 ourmodule("cjson.safe", "cjson/safe.lua")
 ourmodule("lfs", "lfs.lua")
+-- lua-http's client API (issue 15), on luahttp's own HTTP core.
+ourmodule("http.version", "http/version.lua")
+ourmodule("http.headers", "http/headers.lua")
+ourmodule("http.util", "http/util.lua")
 -- cjson.null is a NULL light userdata, as lua-cjson's. Lua prints one with C's "%p": glibc writes
 -- "(nil)", the WASM build's libc "0"; a metatable (shared by every light userdata, and luahttp makes
 -- no other) restores `userdata: (nil)`, which scripts print when a JSON field is null.

@@ -3,7 +3,8 @@
 // lua-runner.ts). `test/lua/deliberate/` is skipped: those goldens are hand-written for luahttp.
 // It also records the pure-Lua module tests `test/lua-modules/*.lua` (run on the system LuaSocket,
 // as run.sh's "system" run) as `test/lua-modules/<name>.golden`, except the ones luahttp cannot run
-// yet (MODULE_TESTS_NOT_UNDER_LUAHTTP).
+// yet (MODULE_TESTS_NOT_UNDER_LUAHTTP). And the lua-http scripts `test/lua-http/*.lua`, run by native
+// lua5.4 on Debian's lua-http 0.4 (lua-http-runner.ts).
 //
 // Record:  npm run oracle            (= node test/oracle/record.mjs)
 // Check:   npm run oracle -- --check (LUAHTTP_ORACLE_CHECK=1: records into a temp dir and fails if a
@@ -18,6 +19,7 @@ import {
   describeDifference, listModuleTests, listScripts, mapLimit, nativeModuleRun, nativeRun, type RunResult, type Servers,
   startServers,
 } from './lua-runner.js';
+import { LUA_HTTP_DIR, nativeLuaHttpRun } from './lua-http-runner.js';
 
 const CHECK = process.env.LUAHTTP_ORACLE_CHECK === '1';
 let servers: Servers;
@@ -91,6 +93,17 @@ test(CHECK ? 'committed test/lua-modules goldens match native LuaSocket' : 'reco
     scripts: listModuleTests(),
     run: nativeModuleRun,
     stdout: (r) => r.stdout,
+    mayFail: () => false,
+  });
+  expect(problems).toBe('');
+}, 600_000);
+
+test(CHECK ? 'committed test/lua-http goldens match native lua5.4 + lua-http' : 'record test/lua-http goldens from native lua5.4 + lua-http', async () => {
+  const problems = await recordSet({
+    dir: LUA_HTTP_DIR,
+    scripts: listScripts(LUA_HTTP_DIR),
+    run: (script) => nativeLuaHttpRun(script, servers),
+    stdout: (r) => normalizeOutput(r.stdout),
     mayFail: () => false,
   });
   expect(problems).toBe('');
