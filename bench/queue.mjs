@@ -88,6 +88,30 @@ try {
     await events.close();
     await queue.close();
   }
+  // Cancel latency: from cancelLuaJob's call to the job's 'failed' event, a spinning job each time.
+  {
+    const { cancelLuaJob } = await import('luahttp');
+    const name = 'bench-cancel';
+    const w = spawnChild(process.execPath, [CLI, 'worker', '--redis', url, '--queue', name]);
+    await waitForLine(w, /luahttp worker: ready/, 'worker');
+    const queue = new Queue(name, { connection: { url } });
+    const events = new QueueEvents(name, { connection: { url } });
+    await events.waitUntilReady();
+    const latencies = [];
+    for (let i = 0; i < 10; i++) {
+      const job = await enqueueLua(queue, { code: 'require("luahttp.job").progress(1) while true do end' }, { connection: url });
+      while ((await queue.getJob(job.id)).progress !== 1) await new Promise((r) => setTimeout(r, 10));
+      const failed = new Promise((resolve) => events.on('failed', ({ jobId }) => { if (jobId === job.id) resolve(); }));
+      const t = performance.now();
+      await cancelLuaJob(name, job.id, { connection: url });
+      await failed;
+      latencies.push(performance.now() - t);
+    }
+    latencies.sort((a, b) => a - b);
+    console.log(`cancel from another process: median ${latencies[5].toFixed(0)} ms, max ${latencies[9].toFixed(0)} ms (10 jobs; includes opening cancelLuaJob's connection)`);
+    await events.close();
+    await queue.close();
+  }
   console.log(`per-job overhead over pool.run: ${((perWorkers[1] - poolMs) / JOBS).toFixed(2)} ms of wall time per job at ${CONCURRENCY} at once (1 worker process)`);
 } finally {
   for (const c of children) c.kill('SIGKILL');

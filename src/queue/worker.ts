@@ -48,7 +48,12 @@ const SHUTDOWN = 'luahttp: worker shutting down';
 
 /** One runtime and the job it runs now. */
 interface Slot {
-  runtime: Runtime;
+  /**
+   * Two runtimes when each job gets a fresh VM: one runs a job while the other's new VM boots, so the
+   * boot is off the jobs' path. One when VMs are reused.
+   */
+  runtimes: Runtime[];
+  turn: number;
   current: CurrentJob | null;
   output: OutputLog;
 }
@@ -59,6 +64,7 @@ export async function createLuaWorker(options: LuaWorkerOptions): Promise<LuaWor
   const concurrency = options.concurrency ?? 1;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError('createLuaWorker: concurrency must be a positive integer');
   const base = options.runtime ?? {};
+  const fresh = options.freshVm !== false;
   const conn = openConnection(options.connection);
   const scripts = new ScriptCache(conn.client, prefix, options.queue);
 
@@ -75,13 +81,13 @@ export async function createLuaWorker(options: LuaWorkerOptions): Promise<LuaWor
   const idle: Slot[] = [];
   try {
     for (let i = 0; i < concurrency; i++) {
-      const slot: Slot = { runtime: null as unknown as Runtime, current: null, output: new OutputLog() };
-      slot.runtime = await createRuntime(optionsFor(() => slot));
+      const slot: Slot = { runtimes: [], turn: 0, current: null, output: new OutputLog() };
+      for (let r = 0; r < (fresh ? 2 : 1); r++) slot.runtimes.push(await createRuntime(optionsFor(() => slot)));
       slots.push(slot);
       idle.push(slot);
     }
   } catch (e) {
-    await Promise.all(slots.map((s) => s.runtime.close()));
+    await Promise.all(slots.flatMap((s) => s.runtimes.map((r) => r.close())));
     await conn.release();
     throw e;
   }
@@ -92,7 +98,8 @@ export async function createLuaWorker(options: LuaWorkerOptions): Promise<LuaWor
     const data = job.data;
     const jobLimits = checkLimits(data.limits);
     if (await conn.client.exists(cancelKey(prefix, options.queue, job.id!))) throw new UnrecoverableError(CANCELLED);
-    const code = await scripts.get(data.script);
+    // A script missing from Redis stays missing: retrying cannot help.
+    const code = await scripts.get(data.script).catch((e: Error) => { throw new UnrecoverableError(e.message); });
     // BullMQ's signal aborts on worker.cancelJob (our cancel channel calls it) and on close(force).
     const abort = new AbortController();
     const onAbort = (): void => abort.abort(signal?.reason);
@@ -103,7 +110,7 @@ export async function createLuaWorker(options: LuaWorkerOptions): Promise<LuaWor
     let own: Runtime | null = null;
     /** A limit or an abort already replaced the VM. */
     let replaced = false;
-    const ownSlot: Slot = { runtime: null as unknown as Runtime, current: null, output: slot.output };
+    const ownSlot: Slot = { runtimes: [], turn: 0, current: null, output: slot.output };
     try {
       const current: CurrentJob = {
         id: job.id!, name: job.name, args: data.args ?? [], attempt: job.attemptsMade + 1,
@@ -112,7 +119,7 @@ export async function createLuaWorker(options: LuaWorkerOptions): Promise<LuaWor
       };
       slot.output.start((line) => job.log(line));
       const limits = mergeLimits(base.limits, jobLimits);
-      let runtime = slot.runtime;
+      let runtime = slot.runtimes[slot.turn]!;
       if (needsOwnRuntime(base.limits, jobLimits)) {
         // Memory, request and output limits are the runtime's: a tighter one gets a runtime for this job.
         own = await createRuntime(optionsFor(() => ownSlot, limits));
@@ -142,7 +149,10 @@ export async function createLuaWorker(options: LuaWorkerOptions): Promise<LuaWor
       await slot.output.end();
       slot.current = null;
       // os.exit(0) ends a run by replacing its VM: the next job gets a fresh one (it boots meanwhile).
-      if (!own && !replaced && options.freshVm !== false) await slot.runtime.run('os.exit(0)').catch(() => {});
+      if (!own && fresh) {
+        if (!replaced) await slot.runtimes[slot.turn]!.run('os.exit(0)').catch(() => {});
+        slot.turn = (slot.turn + 1) % slot.runtimes.length;
+      }
       idle.push(slot);
       if (own) await own.close();
     }
@@ -182,7 +192,7 @@ export async function createLuaWorker(options: LuaWorkerOptions): Promise<LuaWor
         } finally {
           if (grace) clearTimeout(grace);
           await quit(subscriber);
-          await Promise.all(slots.map((s) => s.runtime.close()));
+          await Promise.all(slots.flatMap((s) => s.runtimes.map((r) => r.close())));
           await conn.release();
         }
       })();
