@@ -153,6 +153,8 @@ ourmodule("http.util", "http/util.lua")
 ourmodule("http.request", "http/request.lua")
 ourmodule("luahttp.http.stream", "http/stream.lua")
 ourmodule("luahttp.http.uri", "http/uri.lua")
+-- The part of cqueues lua-http scripts fan out with, on luahttp's tasks.
+ourmodule("cqueues", "cqueues.lua")
 -- cjson.null is a NULL light userdata, as lua-cjson's. Lua prints one with C's "%p": glibc writes
 -- "(nil)", the WASM build's libc "0"; a metatable (shared by every light userdata, and luahttp makes
 -- no other) restores `userdata: (nil)`, which scripts print when a JSON field is null.
