@@ -15,13 +15,15 @@ end
 
 io = runtimefile("runtime/io.lua")(sys)
 package.loaded.io = io
-local stdout = io.stdout
+local printline = sys.printline
 
+-- lua.c's print writes to C's stdout and flushes it after each call (lua_writeline), so printed
+-- lines reach a pipe at once while io.write output waits in the buffer.
 function print(...)
   local n = select("#", ...)
   local parts = {}
   for i = 1, n do parts[i] = tostring((select(i, ...))) end
-  stdout:write(concat(parts, "\t", 1, n) .. "\n")
+  printline(concat(parts, "\t", 1, n) .. "\n")
 end
 
 -- os: the parts wasmoon cannot do on its in-memory filesystem and fake environment.

@@ -111,7 +111,8 @@ function methods.read(f, ...) return readformats(tofile(f, "read"), "read", ...)
 function methods.write(f, ...) return writeargs(f, tofile(f, "write"), "write", ...) end
 function methods.lines(f, ...) return linesiter(tofile(f, "lines"), false, ...) end
 function methods.close(f) return closefile(tofile(f, "close")) end
-function methods.flush(f) return sys.fflush(tofile(f, "flush").id) and f end
+-- true, or nil, message, errno (liolib's luaL_fileresult).
+function methods.flush(f) return sys.fflush(tofile(f, "flush").id) end
 
 local whences = { set = true, cur = true, ["end"] = true }
 function methods.seek(f, whence, offset)

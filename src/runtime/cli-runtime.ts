@@ -7,6 +7,7 @@ import { IoLink, type TransportSettings } from './io-link.js';
 import type { InProcessHost } from '../io/in-process-io.js';
 import type { LuaVm } from '../vm/lua-vm.js';
 import { busyNetworkCounter } from '../startup/warm-jit.js';
+import { defaultSigpipe, ignoreSigpipe } from './cli-sigpipe.js';
 
 export interface CliRuntimeOptions {
   progname: string;
@@ -63,6 +64,8 @@ export interface CliRuntime {
 }
 
 export async function createCliRuntime(o: CliRuntimeOptions): Promise<CliRuntime> {
+  // --httpbin's server shares the process: a client that goes away must not kill it.
+  if (o.httpbin) ignoreSigpipe(); else defaultSigpipe();
   const host = new IoLink({ connectTo: o.connectTo, httpbin: o.httpbin, transport: o.transport });
   // The host thread is needed up front only for --httpbin (its server runs there); otherwise it
   // starts on the first wait that cannot yield.
@@ -89,6 +92,6 @@ export async function createCliRuntime(o: CliRuntimeOptions): Promise<CliRuntime
     return inProcess.then((h) => h.handle(msg));
   };
   // Loading undici while the engine compiled made one GET slower (117 vs 101 ms): it loads on first use.
-  vm = await LuaVm.create({ rpc: () => host.rpc(), ring: host.ring, exit, noEnv: o.noEnv, inProcess: handle, progress: o.progress });
+  vm = await LuaVm.create({ rpc: () => host.rpc(), ring: host.ring, exit, noEnv: o.noEnv, inProcess: handle, progress: o.progress, onSocketLoad: ignoreSigpipe });
   return { vm, exit };
 }

@@ -40,6 +40,8 @@ export interface LuaVmOptions {
   /** The directory luahttp's chunk names show (default: the install path). */
   chunkRoot?: string;
   engine?: EngineOptions;
+  /** Called when the script first loads socket.core (LuaSocket ignores SIGPIPE there, usocket.c). */
+  onSocketLoad?: () => void;
 }
 
 export class LuaVm {
@@ -123,6 +125,7 @@ export class LuaVm {
       }
       let fns: Record<string, LuaCFunction>;
       if (name === 'socket') {
+        options.onSocketLoad?.();
         const { socketCore } = require('../cores/socket.js') as typeof import('../cores/socket.js');
         fns = socketCore(api, { rpc: options.rpc });
       } else if (name === 'ssl') {

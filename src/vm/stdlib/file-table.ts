@@ -37,6 +37,12 @@ function readSyncRetry(fd: number, buf: Buffer, position: number | null): number
 
 export type BufferMode = 'no' | 'full' | 'line';
 
+function badDescriptor(): NodeJS.ErrnoException {
+  const err = new Error('Bad file descriptor') as NodeJS.ErrnoException;
+  err.code = 'EBADF';
+  return err;
+}
+
 export class LuaFile {
   private rbuf: Buffer = Buffer.alloc(0);
   private roff = 0;
@@ -53,6 +59,8 @@ export class LuaFile {
   empty = false;
   /** For popen'd handles: what close() reports. */
   onClose?: () => unknown[];
+  /** Runs before each read from the fd (glibc flushes a line-buffered stdout there, see FileTable). */
+  beforeUnderflow?: () => void;
 
   /** What the fopen mode allows: stdio refuses the other direction at once with EBADF. */
   readable = true;
@@ -63,11 +71,16 @@ export class LuaFile {
     this.bufferMode = bufferMode;
   }
 
-  private check(allowed: boolean): void {
-    if (allowed) return;
-    const err = new Error('Bad file descriptor') as NodeJS.ErrnoException;
-    err.code = 'EBADF';
-    throw err;
+  /** Runs once, before the first read or write (FileTable's closed-descriptor check). */
+  firstUse?: () => void;
+
+  private check(direction: 'readable' | 'writable'): void {
+    if (this.firstUse) {
+      const once = this.firstUse;
+      this.firstUse = undefined;
+      once();
+    }
+    if (!this[direction]) throw badDescriptor();
   }
 
   private unread(): number {
@@ -75,9 +88,10 @@ export class LuaFile {
   }
 
   private fill(): boolean {
-    this.check(this.readable);
+    this.check('readable');
     this.flush();
     if (this.empty) return false;
+    this.beforeUnderflow?.();
     const chunk = Buffer.allocUnsafe(READ_CHUNK);
     const n = readSyncRetry(this.fd, chunk, this.pos);
     if (n === 0) return false;
@@ -147,15 +161,27 @@ export class LuaFile {
   }
 
   write(data: Uint8Array): void {
-    this.check(this.writable);
+    this.check('writable');
     if (this.unread() > 0 && this.pos !== null) this.pos -= this.unread();
     this.rbuf = Buffer.alloc(0);
     this.roff = 0;
+    if (this.bufferMode === 'line') {
+      // glibc's line buffering writes out through the last newline and keeps what follows it.
+      const nl = data.lastIndexOf(10);
+      if (nl >= 0) {
+        this.wparts.push(data.subarray(0, nl + 1));
+        this.wlen += nl + 1;
+        this.flush();
+        data = data.subarray(nl + 1);
+        if (data.length === 0) return;
+      }
+    }
     this.wparts.push(data);
     this.wlen += data.length;
-    if (this.bufferMode === 'no' || this.wlen >= this.bufferSize || (this.bufferMode === 'line' && data.includes(10))) this.flush();
+    if (this.bufferMode === 'no' || this.wlen >= this.bufferSize) this.flush();
   }
 
+  /** Hands the buffered bytes on. On failure they are dropped, as glibc drops them (its buffer is reset either way). */
   flush(): void {
     if (this.wlen === 0) return;
     const data = this.wparts.length === 1 ? this.wparts[0]! : Buffer.concat(this.wparts);
@@ -200,6 +226,21 @@ function isRegularFile(fd: number): boolean {
 }
 
 export interface StdSinks { stdout: (data: Uint8Array) => void; stderr: (data: Uint8Array) => void }
+/**
+ * Node replaces a standard descriptor the parent left closed (`lua s.lua <&-`) by /dev/null opened
+ * read-write; a shell's `</dev/null` opens it read-only or write-only. Such a descriptor reads and
+ * writes as the closed one would under C stdio: EBADF.
+ */
+function wasClosedAtStart(fd: number): boolean {
+  try {
+    const st = fs.fstatSync(fd);
+    if (!st.isCharacterDevice() || st.rdev !== 0x103) return false; // /dev/null is char device 1:3
+    const flags = /^flags:\s*([0-7]+)/m.exec(fs.readFileSync(`/proc/self/fdinfo/${fd}`, 'latin1'));
+    return flags !== null && (parseInt(flags[1]!, 8) & 3) === 2; // O_RDWR
+  } catch {
+    return false;
+  }
+}
 
 /** Handles by small integer id; ids 0–2 are stdin, stdout, stderr. */
 export class FileTable {
@@ -208,7 +249,7 @@ export class FileTable {
 
   /** sinks: an embedded VM's standard streams (stdin empty, stdout and stderr to these functions). */
   constructor(sinks?: StdSinks) {
-    const stdin = new LuaFile(0, true, false);
+    const stdin = new LuaFile(0, true, false, !sinks && tty.isatty(0) ? 'line' : 'full');
     stdin.writable = false;
     const stdout = new LuaFile(1, true, false, sinks || !tty.isatty(1) ? 'full' : 'line');
     const stderr = new LuaFile(2, true, false, 'no');
@@ -221,7 +262,24 @@ export class FileTable {
     this.files.set(0, stdin);
     this.files.set(1, stdout);
     this.files.set(2, stderr);
+    // glibc (libio/fileops.c, _IO_new_file_underflow): reading a line-buffered or unbuffered stream
+    // (stdin on a terminal) first flushes stdout when stdout is line-buffered, so a prompt written
+    // with io.write("Name: ") shows before the program waits for the answer.
+    const flushPrompt = (f: LuaFile) => () => {
+      if (f.bufferMode !== 'full' && stdout.bufferMode === 'line') stdout.flush();
+    };
+    stdin.beforeUnderflow = flushPrompt(stdin);
+    this.flushPrompt = flushPrompt;
+    for (const f of sinks ? [] : [stdin, stdout, stderr]) {
+      // Checked on the first use only: two syscalls, and most scripts never read stdin.
+      const check = (): void => {
+        if (wasClosedAtStart(f.fd)) f.readable = f.writable = false;
+      };
+      f.firstUse = check;
+    }
   }
+
+  private readonly flushPrompt: (f: LuaFile) => () => void;
 
   get(id: number): LuaFile {
     const f = this.files.get(id);
@@ -236,6 +294,7 @@ export class FileTable {
     const file = new LuaFile(fd, false, isRegularFile(fd));
     file.readable = flags.startsWith('r') || flags.includes('+');
     file.writable = !flags.startsWith('r') || flags.includes('+');
+    file.beforeUnderflow = this.flushPrompt(file);
     return this.add(file);
   }
 

@@ -110,6 +110,18 @@ export function systemPrimitives(api: LuaApi, files: FileTable, hooks: SystemHoo
         return failure(L, e);
       }
     },
+    /** print's output: lua.c's lua_writestring then lua_writeline, which fflush(stdout) after every
+     *  print whatever the buffering (so print reaches a pipe at once); write errors are ignored there too. */
+    printline(L) {
+      const out = files.get(1);
+      try {
+        out.write(api.checkBytes(L, 1));
+        out.flush();
+      } catch (e) {
+        if (!isSystemError(e)) throw e;
+      }
+      return 0;
+    },
     fflush(L) {
       try {
         fileArg(L).flush();
