@@ -53,7 +53,7 @@ export async function main(args: string[]): Promise<void> {
   }
   // The meter only ever goes to a terminal: a redirected stderr stays the script's own.
   const progress = o.progress && (require('node:tty') as typeof import('node:tty')).isatty(2);
-  const { vm, exit } = await createCliRuntime({
+  const { vm, exit, scriptStarts, scriptEnded } = await createCliRuntime({
     progname: PROGNAME, connectTo: o.connectTo, httpbin: o.httpbin, transport: transportSettings(o),
     noEnv: o.noEnv, progress, timeoutSeconds: o.timeoutSeconds,
   });
@@ -99,8 +99,10 @@ export async function main(args: string[]): Promise<void> {
   api.setField(L, -2, 'stdintty');
 
   let status = 1;
+  scriptStarts();
   if (await vm.runDriven(1, 1) !== 0) writeStderr(`${PROGNAME}: ${api.toText(L, -1)}\n`);
   else status = api.toInteger(L, -1);
+  scriptEnded();
   vm.close();
   exit(status);
 }

@@ -8,6 +8,7 @@ import type { InProcessHost } from '../io/in-process-io.js';
 import type { LuaVm } from '../vm/lua-vm.js';
 import { busyNetworkCounter } from '../startup/warm-jit.js';
 import { defaultSigpipe, ignoreSigpipe } from './cli-sigpipe.js';
+import { startWatcher, type InterruptReason } from './cli-interrupts.js';
 
 export interface CliRuntimeOptions {
   progname: string;
@@ -38,29 +39,14 @@ async function inProcessHostFor(o: CliRuntimeOptions, host: IoLink): Promise<InP
   return inProcessHost(rules, o.transport);
 }
 
-/**
- * --timeout: the script ends with a LuaSocket-style message and exit code 1. The timer runs on this
- * thread, which is free whenever the script waits by yielding (network waits, by default); a script
- * that never gives this thread back (a busy loop, a blocking wait) is ended by a watchdog thread a
- * moment later, by SIGKILL — a thread cannot set another thread's exit code.
- */
-function startDeadline(progname: string, seconds: number, onTimeout: () => void): void {
-  const ms = seconds * 1000;
-  const message = `${progname}: timeout (the script ran longer than --timeout ${seconds} s)\n`;
-  setTimeout(() => { fs.writeSync(2, message); onTimeout(); }, ms).unref();
-  const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
-  const watchdog = new Worker(`
-    const { workerData } = require('node:worker_threads');
-    const fs = require('node:fs');
-    setTimeout(() => { fs.writeSync(2, workerData.message); process.kill(process.pid, 'SIGKILL'); }, workerData.ms);
-  `, { eval: true, workerData: { ms: ms + 500, message } });
-  watchdog.unref();
-}
-
 export interface CliRuntime {
   vm: LuaVm;
   /** Ends the process as `lua` does: closeState = os.exit's second argument (lua_close first). */
   exit: (code: number, closeState?: boolean) => never;
+  /** Call right before the script runs: waits (bounded) until SIGINT reaches it as lua.c's docall has it. */
+  scriptStarts: () => void;
+  /** Call when the script has returned: from then on SIGINT kills, as after lua.c's docall. */
+  scriptEnded: () => void;
 }
 
 export async function createCliRuntime(o: CliRuntimeOptions): Promise<CliRuntime> {
@@ -72,13 +58,36 @@ export async function createCliRuntime(o: CliRuntimeOptions): Promise<CliRuntime
   if (o.httpbin) host.start();
 
   let vm: LuaVm | undefined;
+  let scriptDone = false;
   const exit = (code: number, closeState = false): never => {
+    scriptDone = true;
     // As C Lua's os.exit(code, true): lua_close runs __gc and pending __close, then the process ends.
     if (closeState) vm?.close();
     vm?.files.flushAll();
     process.exit(code);
   };
-  if (o.timeoutSeconds !== undefined) startDeadline(o.progname, o.timeoutSeconds, () => exit(1));
+  // --timeout: the script ends with a LuaSocket-style message and exit code 1, its output flushed.
+  // The timer below ends a script that waits by yielding; the watcher thread reaches a busy or
+  // blocked one (cli-interrupts.ts), and delivers SIGINT as lua.c does.
+  const timeoutMessage = `${o.progname}: timeout (the script ran longer than --timeout ${o.timeoutSeconds} s)\n`;
+  const endByTimeout = (inInterrupt: boolean): never => {
+    scriptDone = true;
+    vm?.files.flushAll();
+    fs.writeSync(2, timeoutMessage);
+    watcher.timeoutHandled();
+    // Ending inside the inspector's call, Node would add "Waiting for the debugger to disconnect..."
+    // on stderr (the watcher's session closes just after the call): our message is out, close stderr.
+    if (inInterrupt) { try { fs.closeSync(2); } catch { /* already closed */ } }
+    process.exit(1);
+  };
+  const onInterrupt = (reason: InterruptReason): void => {
+    if (reason === 'timeout') endByTimeout(true);
+    else if (vm && !scriptDone) vm.interrupt();
+    else process.kill(process.pid, 'SIGINT'); // outside the script: SIGINT's default action
+  };
+  const deadline = o.timeoutSeconds === undefined ? null : { at: Date.now() + o.timeoutSeconds * 1000, message: timeoutMessage };
+  const watcher = startWatcher(deadline, onInterrupt);
+  if (o.timeoutSeconds !== undefined) setTimeout(() => endByTimeout(false), o.timeoutSeconds * 1000).unref();
   // Loaded only now, so the host worker (started above) boots while this module graph loads.
   const { LuaVm } = await import('../vm/lua-vm.js');
   // Built on the first network wait, so print("hi") never loads the transport modules.
@@ -93,5 +102,5 @@ export async function createCliRuntime(o: CliRuntimeOptions): Promise<CliRuntime
   };
   // Loading undici while the engine compiled made one GET slower (117 vs 101 ms): it loads on first use.
   vm = await LuaVm.create({ rpc: () => host.rpc(), ring: host.ring, exit, noEnv: o.noEnv, inProcess: handle, progress: o.progress, onSocketLoad: ignoreSigpipe });
-  return { vm, exit };
+  return { vm, exit, scriptStarts: () => watcher.waitReady(), scriptEnded: () => { scriptDone = true; } };
 }

@@ -67,6 +67,9 @@ export interface RawLua {
   _lua_checkstack(L: number, n: number): number;
   _lua_absindex(L: number, idx: number): number;
   _lua_rawset(L: number, idx: number): void;
+  _lua_sethook(L: number, hook: number, mask: number, count: number): void;
+  _luaL_where(L: number, level: number): void;
+  _lua_concat(L: number, n: number): void;
 }
 
 /** How the engine is built. */

@@ -286,6 +286,30 @@ export class LuaVm {
     });
   }
 
+  private stopHook = 0;
+
+  /**
+   * lua.c's reaction to SIGINT (laction + lstop): the thread the script runs in raises "interrupted!"
+   * at its next instruction, call or return — a Lua error, so pcall catches it. Like lua_sethook
+   * in a signal handler, this only stores hook fields and may run while Lua is mid-instruction (the
+   * CLI calls it from a V8 interrupt). Coroutines keep their own hooks, as in lua.c.
+   */
+  interrupt(): void {
+    const { api } = this;
+    const m = api.m;
+    if (!this.stopHook) {
+      this.stopHook = m.addFunction((Lh: number) => {
+        m._lua_sethook(Lh, 0, 0, 0);
+        m._luaL_where(Lh, 1); // luaL_error(L, "interrupted!")
+        api.pushText(Lh, 'interrupted!');
+        m._lua_concat(Lh, 2);
+        return m._lua_error(Lh);
+      }, 'vii');
+    }
+    const LUA_MASKCALL = 1, LUA_MASKRET = 2, LUA_MASKLINE = 4, LUA_MASKCOUNT = 8;
+    m._lua_sethook(this.driverThread || this.L, this.stopHook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKLINE | LUA_MASKCOUNT, 1);
+  }
+
   /** Runs `lua_close`: __gc metamethods and pending to-be-closed variables run, as at the end of `lua`. */
   close(): void {
     // The script's main chunk runs in the driver thread: close its pending to-be-closed variables
