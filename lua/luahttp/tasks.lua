@@ -105,10 +105,9 @@ function M.spawn(f, ...)
   local task = setmetatable({ done = false, joiners = {}, waited = false }, Task)
   task.co = create(function(...)
     return xpcall(f, function(e)
-      local tb = traceback(tostring(e), 2)
-      -- Frames from the task's xpcall outward are luahttp's own.
-      local cut = tb:find("\n\t%[C%]: in function 'xpcall'")
-      task.traceback = cut and tb:sub(1, cut - 1) or tb
+      -- Level 1 is the function that raised; the task's own frames read as one "[C]: in ?" line,
+      -- as the main chunk's caller does (lua/runtime/traceback.lua).
+      task.traceback = traceback(tostring(e), 1)
       return e
     end, ...)
   end)

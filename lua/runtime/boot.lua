@@ -13,6 +13,9 @@ local function runtimefile(name)
   return (assert(sys.ourchunk(name)))
 end
 
+-- Tracebacks show luahttp's own frames as the C functions they stand for (see the file).
+debug.traceback = sys.tracebackfunction(runtimefile("runtime/traceback.lua")("@" .. config.luaroot .. "/"))
+
 io = runtimefile("runtime/io.lua")(sys)
 package.loaded.io = io
 local printline = sys.printline

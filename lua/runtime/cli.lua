@@ -8,8 +8,10 @@ local function message(msg)
   stderr:write(progname, ": ", msg, "\n")
 end
 
--- A traceback with lua.c's shape: luahttp's own frames below the main chunk are replaced by the one
--- "[C]: in ?" line that lua.c's pmain contributes.
+local traceback = debug.traceback -- boot.lua's, which shows luahttp's frames as C ones
+
+-- lua.c's msghandler. Its traceback: docall's xpcall and the rest of this file below the main chunk
+-- are luahttp's frames, shown as the one "[C]: in ?" line that lua.c's pmain contributes.
 local function msghandler(msg)
   -- lua.c: a number converts like a string; a __tostring result counts only if it is a string.
   if type(msg) ~= "string" and type(msg) ~= "number" then
@@ -21,11 +23,8 @@ local function msghandler(msg)
     end
     msg = string.format("(error object is a %s value)", type(msg))
   end
-  local tb = debug.traceback(msg, 2)
-  -- Frames from docall's xpcall outward are luahttp's; lua.c shows its pmain there as "[C]: in ?".
-  local cut = tb:find("\n\t%[C%]: in function 'xpcall'\n\t[^\n]*runtime/cli%.lua")
-  if cut then tb = tb:sub(1, cut - 1) .. "\n\t[C]: in ?" end
-  return tb
+  -- Level 0 is this function (with traceback, one C-like frame of luahttp's), 1 the one that raised.
+  return traceback(msg, 1)
 end
 
 -- At the end, luahttp's unfinished tasks are cancelled and failures nobody waited for reported.

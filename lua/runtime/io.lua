@@ -154,9 +154,10 @@ function io.open(filename, mode)
   return newfile(id, "file")
 end
 
+-- liolib's opencheckfile (io.lines, io.input, io.output with a name).
 local function openchecked(filename, mode)
   local id, err = sys.fopen(filename, mode)
-  if not id then error(err, 0) end
+  if not id then error(sformat("cannot open file '%s' (%s)", filename, err:sub(#filename + 3)), 3) end
   return newfile(id, "file")
 end
 

@@ -70,6 +70,7 @@ export interface RawLua {
   _lua_sethook(L: number, hook: number, mask: number, count: number): void;
   _luaL_where(L: number, level: number): void;
   _lua_concat(L: number, n: number): void;
+  _lua_rotate(L: number, idx: number, n: number): void;
 }
 
 /** How the engine is built. */

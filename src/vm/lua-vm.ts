@@ -1,7 +1,7 @@
 // A Lua 5.4 state (wasmoon) made into a real `lua`: real files, environment and exit, luahttp's
 // modules preloaded, and a blocking path to the I/O host for the network.
 import path from 'node:path';
-import { LuaApi, LUA_OK, LUA_REGISTRYINDEX, LUA_YIELD, type EngineOptions, type LuaCFunction } from './lua-api.js';
+import { LuaApi, LuaType, LUA_OK, LUA_REGISTRYINDEX, LUA_YIELD, type EngineOptions, type LuaCFunction } from './lua-api.js';
 import { LuaChunks } from './lua-chunks.js';
 import { FileTable, type StdSinks } from './stdlib/file-table.js';
 import { isSystemError, systemError } from './stdlib/os-errors.js';
@@ -94,6 +94,7 @@ export class LuaVm {
       lightnull: (Ls) => { api.m._lua_pushlightuserdata(Ls, 0); return 1; },
       core: this.coreLoader(options),
       ourchunk: (Ls) => this.pushOurChunk(Ls),
+      tracebackfunction: (Ls) => this.pushTracebackFunction(Ls),
     };
     this.loadRuntimeFile('runtime/boot.lua');
     api.pushFunctionTable(L, sys);
@@ -106,6 +107,8 @@ export class LuaVm {
     api.setField(L, -2, 'defaultcpath');
     api.pushBoolean(L, options.noEnv ?? false);
     api.setField(L, -2, 'noenv');
+    api.pushText(L, this.chunks.displayRoot); // what our chunk names start with (traceback.lua)
+    api.setField(L, -2, 'luaroot');
     if (api.pcall(L, 2, 0) !== LUA_OK) throw new Error(`luahttp boot failed: ${api.toText(L, -1)}`);
     this.installWaits();
   }
@@ -274,6 +277,35 @@ export class LuaVm {
     api.pushNil(Ls);
     api.m._lua_pushvalue(Ls, -2);
     return 2;
+  }
+
+  /**
+   * sys.tracebackfunction(impl): debug.traceback as a C function calling lua/runtime/traceback.lua.
+   * Being C matters: `return debug.traceback()` keeps the caller's frame (Lua 5.4 tail-calls only Lua
+   * functions), and the level argument is refused by luaL_argerror, named as the call site names it.
+   */
+  private pushTracebackFunction(Ls: number): number {
+    const { api } = this;
+    const m = api.m;
+    m._lua_pushvalue(Ls, 1);
+    const ref = BigInt(m._luaL_ref(Ls, LUA_REGISTRYINDEX));
+    const isnum = m._malloc(4);
+    api.pushFunction(Ls, (L) => {
+      const level = api.type(L, 1) === LuaType.Thread ? 3 : 2;
+      if (api.type(L, level) > LuaType.Nil) { // luaL_optinteger
+        m._lua_tointegerx(L, level, isnum);
+        if (!m.HEAP32[isnum >> 2]) {
+          m._lua_tonumberx(L, level, isnum);
+          api.argError(L, level, m.HEAP32[isnum >> 2] ? 'number has no integer representation' : `number expected, got ${api.typeNameAt(L, level)}`);
+        }
+      }
+      const n = api.top(L);
+      m._lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
+      m._lua_rotate(L, 1, 1);
+      m._lua_callk(L, n, -1, 0, 0);
+      return api.top(L);
+    });
+    return 1;
   }
 
   /** Pushes a Lua array of byte strings. */
