@@ -112,7 +112,8 @@ local function messagetext(msg)
 end
 return {
   handler = function(msg)
-    last = traceback(messagetext(msg), 2)
+    -- Level 0 is this handler with traceback's entry, 1 the function that raised (runtime/traceback.lua).
+    last = traceback(messagetext(msg), 1)
     return msg
   end,
   message = messagetext,

@@ -7,6 +7,7 @@ local ourprefix = ...
 
 local getinfo, getregistry, running = debug.getinfo, debug.getregistry, coroutine.running
 local type, next, rawequal, select, tostring, tonumber = type, next, rawequal, select, tostring, tonumber
+local setmetatable = setmetatable
 local concat, sformat, tointeger = table.concat, string.format, math.tointeger
 
 local LEVELS1, LEVELS2 = 10, 11 -- lauxlib.c: frames shown before and after "(skipping N levels)"
@@ -49,44 +50,66 @@ local function line(info, asC)
   elseif info.currentline <= 0 then where = info.short_src .. ": in "
   else where = info.short_src .. ":" .. info.currentline .. ": in " end
   local s = "\n\t" .. where .. funcname(info, asC)
-  if info.istailcall then s = s .. "\n\t(...tail calls...)" end
+  -- Tail calls inside luahttp's code are its own business, as calls inside a C function are.
+  if info.istailcall and not asC then s = s .. "\n\t(...tail calls...)" end
   return s
 end
 
--- One entry per frame as native Lua would have it, innermost first: a run of luahttp's frames, with
--- the C functions they call, counts as one C frame, named by the frame the run was entered through.
+-- Frame levels as getinfo counts them from a helper called by the traceback body: 1 is the helper,
+-- 2 the body, 3 the C entry (level 0 of the caller's traceback).
+local HERE_BASE = 3
+
+-- The native-equivalent frames, innermost first, as the raw level of the frame that names each and
+-- whether it shows as C. A run of luahttp's frames, with the C functions they call, counts as one C
+-- frame, named by the frame the run was entered through. Only sources are read here: a stack
+-- overflow has ~200,000 frames and only 21 are shown.
 local function nativeframes(co)
-  local frames = {}
-  local level = co and 0 or 3 -- here: 1 is this function, 2 the traceback body, 3 the C entry (level 0)
-  while true do
+  local base = co and 0 or HERE_BASE
+  local function kind(k)
     local info
-    if co then info = getinfo(co, level, "Slntf") else info = getinfo(level, "Slntf") end
-    if not info then break end
-    frames[#frames + 1] = info
-    level = level + 1
+    -- (on this thread kind() itself is one level deeper than the helpers called by the body)
+    if co then info = getinfo(co, base + k - 1, "S") else info = getinfo(base + k, "S") end
+    if not info then return nil end
+    return ours(info) and "ours" or info.what == "C" and "C" or "script"
   end
-  local out, i = {}, 1
-  if not co and frames[1] then
+  -- Depth by doubling and bisection, as lauxlib's lastlevel: getinfo walks the stack from the top,
+  -- so reading every level of a stack overflow (~200,000 frames) would be quadratic.
+  local lo, hi = 0, 1
+  while kind(hi) do lo, hi = hi, hi * 2 end
+  while hi - lo > 1 do
+    local mid = (lo + hi) // 2
+    if kind(mid) then lo = mid else hi = mid end
+  end
+  local depth = lo
+  -- Every level near either end is read; deeper in a huge stack each level counts as one frame (no
+  -- more than the shown ends and the "skipping" count depend on them).
+  local EDGE = 4 * (LEVELS1 + LEVELS2)
+  local kinds = setmetatable({}, { __index = function() return "script" end })
+  for k = 1, depth do
+    if k <= EDGE or k > depth - EDGE then kinds[k] = kind(k) end
+  end
+  local levels, asC = {}, {}
+  local i = 1
+  if not co and depth > 0 then
     -- Level 0 is the C entry, with its caller when that is luahttp's (a message handler): the
     -- error function below them is level 1, as under lua.c's C message handler.
-    out[1] = line(frames[1], false)
-    i = (frames[2] and ours(frames[2])) and 3 or 2
+    levels[1], asC[1] = base, false
+    i = kinds[2] == "ours" and 3 or 2
   end
-  while i <= #frames do
+  while i <= depth do
     local j = i
-    while j <= #frames do
-      local g, caller = frames[j], frames[j + 1]
-      if ours(g) or (g.what == "C" and caller and ours(caller)) then j = j + 1 else break end
-    end
-    if j > i then
-      out[#out + 1] = line(frames[j - 1], true)
-      i = j
-    else
-      out[#out + 1] = line(frames[i], false)
-      i = i + 1
-    end
+    while j <= depth and (kinds[j] == "ours" or (kinds[j] == "C" and kinds[j + 1] == "ours")) do j = j + 1 end
+    levels[#levels + 1] = base + (j > i and j - 2 or i - 1)
+    asC[#asC + 1] = j > i
+    i = j > i and j or i + 1
   end
-  return out
+  return levels, asC
+end
+
+local function render(co, level, asC)
+  local info
+  if co then info = getinfo(co, level, "Slntf") else info = getinfo(level, "Slntf") end
+  return line(info, asC)
 end
 
 -- debug.traceback([thread,] [message [, level]]), called through sys.tracebackfunction's C entry,
@@ -97,15 +120,17 @@ return function(...)
   if msg ~= nil and type(msg) ~= "string" and type(msg) ~= "number" then return msg end
   if co == running() then co = nil end
   level = level == nil and (co and 0 or 1) or tointeger(tonumber(level))
-  local lines = level >= 0 and nativeframes(co) or {}
   local out = { msg ~= nil and tostring(msg) .. "\n" or "", "stack traceback:" }
-  local first, n = level + 1, #lines
-  if n - first + 1 > LEVELS1 + LEVELS2 + 1 then
-    for k = first, first + LEVELS1 - 1 do out[#out + 1] = lines[k] end
-    out[#out + 1] = sformat("\n\t...\t(skipping %d levels)", n - first + 1 - LEVELS1 - LEVELS2 - 1)
-    for k = n - LEVELS2 + 1, n do out[#out + 1] = lines[k] end
-  else
-    for k = first, n do out[#out + 1] = lines[k] end
+  if level < 0 then return concat(out) end
+  local levels, asC = nativeframes(co)
+  local first, n = level + 1, #levels
+  local last1, skip = n, 0
+  if n - first + 1 > LEVELS1 + LEVELS2 + 1 then last1, skip = first + LEVELS1 - 1, n - first + 1 - LEVELS1 - LEVELS2 end
+  -- render() is called from here, at the depth nativeframes() was: their levels agree.
+  for k = first, last1 do out[#out + 1] = render(co, levels[k], asC[k]) end
+  if skip > 0 then
+    out[#out + 1] = sformat("\n\t...\t(skipping %d levels)", skip - 1)
+    for k = n - LEVELS2 + 1, n do out[#out + 1] = render(co, levels[k], asC[k]) end
   end
   return concat(out)
 end
