@@ -2,7 +2,7 @@
 // stderr, exit code 1 and its buffered output written, however it waits: yielding (an http.request at
 // the top level, ended by the main thread's timer), blocked (a raw socket read, a request inside a
 // string.gsub callback — waits that cannot yield, socket.sleep) or busy in Lua (reached by the watcher
-// thread, src/cli/interrupts.ts). A slowloris server (one byte per second, never done) keeps every
+// thread, src/runtime/cli-interrupts.ts). A slowloris server (one byte per second, never done) keeps every
 // request waiting. Asserted: that the script ends, how, and with what message — the generous bound
 // only tells a hang apart from an end.
 import http from 'node:http';
