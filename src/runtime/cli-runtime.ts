@@ -7,7 +7,7 @@ import { IoLink, type TransportSettings } from './io-link.js';
 import type { InProcessHost } from '../io/in-process-io.js';
 import type { LuaVm } from '../vm/lua-vm.js';
 import { busyNetworkCounter } from '../startup/warm-jit.js';
-import { defaultSigpipe, ignoreSigpipe } from './cli-sigpipe.js';
+import { dieBySigpipe } from './cli-sigpipe.js';
 import { startWatcher, type InterruptReason } from './cli-interrupts.js';
 
 export interface CliRuntimeOptions {
@@ -50,8 +50,6 @@ export interface CliRuntime {
 }
 
 export async function createCliRuntime(o: CliRuntimeOptions): Promise<CliRuntime> {
-  // --httpbin's server shares the process: a client that goes away must not kill it.
-  if (o.httpbin) ignoreSigpipe(); else defaultSigpipe();
   const host = new IoLink({ connectTo: o.connectTo, httpbin: o.httpbin, transport: o.transport });
   // The host thread is needed up front only for --httpbin (its server runs there); otherwise it
   // starts on the first wait that cannot yield.
@@ -59,6 +57,7 @@ export async function createCliRuntime(o: CliRuntimeOptions): Promise<CliRuntime
 
   let vm: LuaVm | undefined;
   let scriptDone = false;
+  let socketLoaded = false;
   const exit = (code: number, closeState = false): never => {
     scriptDone = true;
     // As C Lua's os.exit(code, true): lua_close runs __gc and pending __close, then the process ends.
@@ -101,6 +100,8 @@ export async function createCliRuntime(o: CliRuntimeOptions): Promise<CliRuntime
     return inProcess.then((h) => h.handle(msg));
   };
   // Loading undici while the engine compiled made one GET slower (117 vs 101 ms): it loads on first use.
-  vm = await LuaVm.create({ rpc: () => host.rpc(), ring: host.ring, exit, noEnv: o.noEnv, inProcess: handle, progress: o.progress, onSocketLoad: ignoreSigpipe });
+  vm = await LuaVm.create({ rpc: () => host.rpc(), ring: host.ring, exit, noEnv: o.noEnv, inProcess: handle, progress: o.progress, onSocketLoad: () => { socketLoaded = true; } });
+  // A write to a closed pipe: lua5.4 is killed by SIGPIPE unless LuaSocket is loaded (it ignores it).
+  vm.files.onBrokenPipe = () => { if (!socketLoaded) dieBySigpipe(); };
   return { vm, exit, scriptStarts: () => watcher.waitReady(), scriptEnded: () => { scriptDone = true; } };
 }

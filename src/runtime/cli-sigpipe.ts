@@ -1,17 +1,17 @@
 // SIGPIPE as the `lua` CLI has it: a write to a closed pipe kills the script (`lua gen.lua | head -1`
 // ends at once, status 141) until the script loads LuaSocket, whose socket_open() ignores SIGPIPE for
 // the rest of the process (from then on the write fails with "Broken pipe", 32).
-// Node ignores SIGPIPE at start-up; libuv restores the default disposition when the last listener
-// of a signal goes away, which is the only way back to SIG_DFL from JavaScript.
+// Node ignores SIGPIPE and the process keeps it ignored (a listener or a restored default changed
+// how undici's proxy tunnels behaved in this process): the write fails with EPIPE, and only then, when
+// native Lua would have been killed, the default action is restored and the signal raised.
 
-const ignore = (): void => {};
-
-export function defaultSigpipe(): void {
-  process.on('SIGPIPE', ignore);
-  process.off('SIGPIPE', ignore);
-}
-
-/** A listener makes writes fail with EPIPE instead of killing the process, as SIG_IGN does. */
-export function ignoreSigpipe(): void {
-  if (!process.listeners('SIGPIPE').includes(ignore)) process.on('SIGPIPE', ignore);
+/** Ends the process by SIGPIPE, as the failed write would have under SIG_DFL. */
+export function dieBySigpipe(): never {
+  const listener = (): void => {};
+  // libuv restores the default disposition when the last listener of a signal goes away.
+  process.on('SIGPIPE', listener);
+  process.off('SIGPIPE', listener);
+  process.kill(process.pid, 'SIGPIPE');
+  // The signal is delivered before kill() returns for a single-threaded target; if not, wait for it.
+  for (;;) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000);
 }

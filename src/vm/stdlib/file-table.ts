@@ -59,6 +59,8 @@ export class LuaFile {
   empty = false;
   /** For popen'd handles: what close() reports. */
   onClose?: () => unknown[];
+  /** Runs when a write fails with EPIPE, before the error is reported (the CLI's SIGPIPE, see FileTable). */
+  onBrokenPipe?: () => void;
   /** Runs before each read from the fd (glibc flushes a line-buffered stdout there, see FileTable). */
   beforeUnderflow?: () => void;
 
@@ -188,7 +190,13 @@ export class LuaFile {
     this.wparts = [];
     this.wlen = 0;
     if (this.sink) { this.sink(data); return; }
-    const n = writeAllSync(this.fd, data, this.pos);
+    let n: number;
+    try {
+      n = writeAllSync(this.fd, data, this.pos);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EPIPE') this.onBrokenPipe?.();
+      throw e;
+    }
     if (this.pos !== null) this.pos += n;
   }
 
@@ -270,6 +278,7 @@ export class FileTable {
     };
     stdin.beforeUnderflow = flushPrompt(stdin);
     this.flushPrompt = flushPrompt;
+    stdout.onBrokenPipe = stderr.onBrokenPipe = this.brokenPipe;
     for (const f of sinks ? [] : [stdin, stdout, stderr]) {
       // Checked on the first use only: two syscalls, and most scripts never read stdin.
       const check = (): void => {
@@ -280,6 +289,10 @@ export class FileTable {
   }
 
   private readonly flushPrompt: (f: LuaFile) => () => void;
+
+  /** A write to a closed pipe (EPIPE): the CLI ends the process as SIGPIPE would; unset, the write fails. */
+  onBrokenPipe?: () => void;
+  private readonly brokenPipe = (): void => this.onBrokenPipe?.();
 
   get(id: number): LuaFile {
     const f = this.files.get(id);
@@ -295,6 +308,7 @@ export class FileTable {
     file.readable = flags.startsWith('r') || flags.includes('+');
     file.writable = !flags.startsWith('r') || flags.includes('+');
     file.beforeUnderflow = this.flushPrompt(file);
+    file.onBrokenPipe = this.brokenPipe;
     return this.add(file);
   }
 
