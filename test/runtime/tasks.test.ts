@@ -7,7 +7,9 @@ import { REPO_ROOT, runProcess } from '../oracle/lua-runner.js';
 import { startBarrierServer, type BarrierServer } from '../servers/barrier-server.js';
 
 const BIN = path.join(REPO_ROOT, 'bin/luahttp.js');
-const SCRIPTS = path.join(REPO_ROOT, 'test/lua/tasks');
+// Relative to the repository root (the runs' working directory): Lua shortens a long chunk name with
+// "...", so an absolute path in a deep checkout would change the messages.
+const SCRIPTS = 'test/lua/tasks';
 let server: BarrierServer;
 let base: string;
 
@@ -18,7 +20,7 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 async function run(script: string): Promise<{ stdout: string; stderr: string; exit: number | null }> {
-  const r = await runProcess(process.execPath, [BIN, path.join(SCRIPTS, script), base], 30_000);
+  const r = await runProcess(process.execPath, [BIN, path.join(SCRIPTS, script), base], 30_000, { cwd: REPO_ROOT });
   if (r.timedOut) throw new Error(`${script} timed out\n${r.stderr}`);
   return { stdout: r.stdout.toString('latin1'), stderr: r.stderr, exit: r.exitCode };
 }
