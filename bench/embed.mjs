@@ -6,8 +6,9 @@
 //  - a 5th runtime's one-GET run while 4 runtimes spin in `while true do end` (ms), next to idle
 //  - how long after timeoutMs / cpuMs a run rejects (ms)
 // The loopback server runs in its own process (bench/run.mjs does the same for the CLI).
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
+import { startHttpbinProcess } from './httpbin-process.mjs';
 import { fileURLToPath } from 'node:url';
 import { createRuntime, createPool } from 'luahttp';
 
@@ -18,20 +19,6 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const best = (xs) => Math.min(...xs);
 const fmt = (xs, unit, digits = 1) => `best ${best(xs).toFixed(digits)} ${unit}, median ${median(xs).toFixed(digits)} ${unit}`;
-
-async function startServer() {
-  const child = spawn(process.execPath, [path.join(root, 'bin/luahttp.js'), 'httpbin', '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const base = await new Promise((resolve, reject) => {
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${err}`)), 10_000);
-    child.stderr.on('data', (d) => {
-      err += d;
-      const m = /listening on (http:\/\/\S+)/.exec(err);
-      if (m) { clearTimeout(timer); resolve(m[1]); }
-    });
-  });
-  return { base, stop: () => child.kill() };
-}
 
 const GET = 'local b, c = require("socket.http").request(...) assert(c == 200) return #b';
 const options = { network: { privateNetworks: true } };
@@ -161,7 +148,7 @@ async function latencyUnderLoad(url) {
   console.log(`5th runtime's one-GET run: idle ${fmt(idle, 'ms', 2)}; with 4 runtimes in busy loops ${fmt(loaded, 'ms', 2)}`);
 }
 
-const server = await startServer();
+const server = await startHttpbinProcess();
 const url = `${server.base}/get`;
 try {
   console.log(`luahttp embedding bench — ${new Date().toISOString()}, Node ${process.version}, ${(await import('node:os')).cpus().length} CPUs, load ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}`);

@@ -1,11 +1,12 @@
 // luahttp benchmark: the same Lua scripts under native lua5.4 + LuaSocket and under luahttp, plus the
 // same request loop in plain Node with undici, against one loopback server in its own process.
 // Prints ratios; absolute numbers only make sense on one machine in one run.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { startHttpbinProcess } from './httpbin-process.mjs';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -20,20 +21,6 @@ const STARTUPS = Number(process.env.BENCH_STARTUPS ?? 10);
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
-}
-
-async function startServer() {
-  const child = spawn(LUAHTTP[0], [LUAHTTP[1], 'httpbin', '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const base = await new Promise((resolve, reject) => {
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${err}`)), 10_000);
-    child.stderr.on('data', (d) => {
-      err += d;
-      const m = /listening on (http:\/\/\S+)/.exec(err);
-      if (m) { clearTimeout(timer); resolve(m[1]); }
-    });
-  });
-  return { base, stop: () => child.kill() };
 }
 
 /** `npm pack` + `npm install` into a temporary project: the CLI as users install it (null if npm fails). */
@@ -111,7 +98,7 @@ const fmt = (x, d = 1) => x.toFixed(d);
 async function main() {
   const lua = spawnSync('lua5.4', ['-e', 'require("socket.http")']).status === 0 ? 'lua5.4' : null;
   if (!lua) console.log('native lua5.4 + LuaSocket not found: native columns skipped');
-  const server = await startServer();
+  const server = await startHttpbinProcess();
   // Other work on the machine moves these numbers a lot (luahttp uses a core, native LuaSocket mostly waits).
   console.log(`load average at start: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} (${os.cpus().length} CPUs)`);
   try {
