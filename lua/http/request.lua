@@ -3,6 +3,7 @@
 -- whose go() runs the exchange on luahttp's HTTP core (undici, the same core as socket.http) and
 -- answers the response headers (":status" a string) and a stream to read the body from.
 local new_headers = require("http.headers").new
+local new_cookie_store = require("http.cookie").new_store
 local util = require("http.util")
 local version = require("http.version")
 local stream_mt = require("luahttp.http.stream")
@@ -17,6 +18,8 @@ local DEFAULT_USER_AGENT = format("%s/%s", version.name, version.version)
 local EINVAL, ELOOP = 22, 40
 
 local methods = {
+  -- One cookie store shared by every request that has none of its own (as lua-http's default store).
+  cookie_store = new_cookie_store(),
   is_top_level = true,
   expect_100_timeout = 1,
   follow_redirects = true,
@@ -80,7 +83,7 @@ local function new_connect(u, authority)
 end
 
 -- Settings a script set on this request (not the class defaults) are copied.
-local OWN = { "is_top_level", "site_for_cookies", "expect_100_timeout", "follow_redirects", "max_redirects", "post301", "post302" }
+local OWN = { "cookie_store", "is_top_level", "site_for_cookies", "expect_100_timeout", "follow_redirects", "max_redirects", "post301", "post302" }
 
 function methods:clone()
   local c = setmetatable({
@@ -219,8 +222,19 @@ end
 
 function methods:go(timeout)
   local deadline = timeout and (stream_mt.now() + timeout)
-  local headers, stream, errno = stream_mt.exchange(self, deadline)
+  local sent = self.headers
+  local store = self.cookie_store
+  if store then
+    local cookies = store:lookup_for_request(sent, self.host, self.site_for_cookies, self.is_top_level)
+    if cookies ~= "" then
+      -- Appended to a copy: the request object keeps the headers the script gave it (and its own "cookie").
+      sent = sent:clone()
+      sent:append("cookie", cookies)
+    end
+  end
+  local headers, stream, errno = stream_mt.exchange(self, deadline, sent)
   if not headers then return nil, stream, errno end
+  if store then store:store_from_request(sent, headers, self.host, self.site_for_cookies) end
   if self.follow_redirects and headers:get(":status"):sub(1, 1) == "3" then
     stream:shutdown()
     local new, err, errno2 = self:handle_redirect(headers)

@@ -223,9 +223,10 @@ local function wireheaders(headers)
   return list
 end
 
---- exchange(req, deadline) → headers, stream | nil, message, errno
-function M.exchange(req, deadline)
-  local headers = req.headers
+--- exchange(req, deadline[, headers]) → headers, stream | nil, message, errno
+-- `headers` replaces req.headers on the wire (go() adds the cookie store's "cookie" to a copy).
+function M.exchange(req, deadline, headers)
+  headers = headers or req.headers
   local method = headers:get(":method") or "GET"
   local body = req.body
   local extras

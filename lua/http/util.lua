@@ -7,35 +7,36 @@ local function percent(c)
   return format("%%%02X", byte(c))
 end
 
+-- Parameters are named `str` as lua-http's, so a non-string argument raises the same message.
 -- JavaScript's encodeURI: keeps URI syntax characters (; , / ? : @ & = + $ #) and the unreserved ones.
-local function encodeURI(s)
-  return (s:gsub("[^;,/?:@&=+$%w%-_.!~*'()#]", percent))
+local function encodeURI(str)
+  return (str:gsub("[^;,/?:@&=+$%w%-_.!~*'()#]", percent))
 end
 
 -- JavaScript's encodeURIComponent: keeps only letters, digits and - _ . ! ~ * ' ( ).
-local function encodeURIComponent(s)
-  return (s:gsub("[^%w%-_.!~*'()]", percent))
+local function encodeURIComponent(str)
+  return (str:gsub("[^%w%-_.!~*'()]", percent))
 end
 
 -- decodeURI leaves escapes of the characters that mean something in a URI as they are.
 local RESERVED = {}
 for c in ("#$&+,/:;=?@"):gmatch(".") do RESERVED[byte(c)] = true end
 
-local function decodeURI(s)
-  return (s:gsub("%%(%x%x)", function(hex)
+local function decodeURI(str)
+  return (str:gsub("%%(%x%x)", function(hex)
     local b = tonumber(hex, 16)
     if not RESERVED[b] then return char(b) end
   end))
 end
 
-local function decodeURIComponent(s)
-  return (s:gsub("%%(%x%x)", function(hex) return char(tonumber(hex, 16)) end))
+local function decodeURIComponent(str)
+  return (str:gsub("%%(%x%x)", function(hex) return char(tonumber(hex, 16)) end))
 end
 
 -- Iterates "a=1&b&c=" as ("a","1"), ("b",nil), ("c",""), names and values percent-decoded. Like
 -- lua-http it returns a stateless iterator plus the state of string.gmatch's own.
-local function query_args(s)
-  local step, state, first = s:gmatch("([^=&]+)(=?)([^&]*)&?")
+local function query_args(str)
+  local step, state, first = str:gmatch("([^=&]+)(=?)([^&]*)&?")
   return function(st, last)
     local name, eq, value = step(st, last)
     if name == nil then return nil end
@@ -132,6 +133,12 @@ local function ipv6(s)
 end
 
 local function is_ip(s)
+  -- lua-http matches with LPeg, which takes a number as its string form and raises on other types.
+  if type(s) == "number" then
+    s = tostring(s)
+  elseif type(s) ~= "string" then
+    error("bad argument #1 to 'match' (string expected, got " .. type(s) .. ")")
+  end
   return ipv4(s) or ipv6(s)
 end
 

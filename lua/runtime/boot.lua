@@ -158,6 +158,11 @@ ourmodule("http.util", "http/util.lua")
 ourmodule("http.request", "http/request.lua")
 ourmodule("luahttp.http.stream", "http/stream.lua")
 ourmodule("luahttp.http.uri", "http/uri.lua")
+ourmodule("http.cookie", "http/cookie.lua")
+ourmodule("luahttp.http.cookie_syntax", "http/cookie_syntax.lua")
+ourmodule("luahttp.http.expiry_heap", "http/expiry_heap.lua")
+ourmodule("http.h1_reason_phrases", "http/h1_reason_phrases.lua")
+ourmodule("http.compat.socket", "http/compat/socket.lua")
 -- The part of cqueues lua-http scripts fan out with, on luahttp's tasks.
 ourmodule("cqueues", "cqueues.lua")
 -- cjson.null is a NULL light userdata, as lua-cjson's. Lua prints one with C's "%p": glibc writes
