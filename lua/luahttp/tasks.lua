@@ -58,7 +58,10 @@ local function setlive(task, on)
     nlive = nlive - 1
     local socket = package.loaded["socket.core"]
     if nlive == 0 and socket and cooperative and socket.sleep == cooperative then socket.sleep = rawsleep end
+  else
+    return
   end
+  if sched and sched.setalive then sched.setalive(nlive) end
 end
 local failed = {}     -- tasks that ended by an error, in order; reported at exit unless waited for
 
@@ -201,10 +204,13 @@ end
 --- At the end of the script: unfinished tasks are cancelled (their to-be-closed variables run); a task
 --- that failed and was never waited for is reported through report(message).
 function M.atexit(report)
+  local cancelled = false
   for task in pairs(live) do
     setlive(task, false)
     close(task.co)
+    cancelled = true
   end
+  if cancelled and sched and sched.abandon then sched.abandon() end
   for i = 1, #failed do
     local task = failed[i]
     if not task.waited then

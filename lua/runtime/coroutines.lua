@@ -79,7 +79,15 @@ function co.close(c)
   return close(c)
 end
 
-local lastticket, timer = sys.lastticket, sys.timer
+local lastticket, timer, abandonwaits = sys.lastticket, sys.timer, sys.abandonwaits
+
+-- Tasks alive (lua/luahttp/tasks.lua keeps the count). While there are any, luahttp's blocking C
+-- functions (socket I/O, select, dns, LuaSec) wait by yielding wherever the code can yield, so the
+-- other tasks run; with none, they block as LuaSocket's do (src/vm/op-waiter.ts asks this).
+local alive = 0
+local function cooperative()
+  return alive > 0 and canyield()
+end
 
 -- The scheduler. `current` is the task running now (nil: the main flow). A task that waits yields
 -- PENDING to whoever resumed it (the scheduler); the main flow waits by yielding to the driver and
@@ -178,6 +186,9 @@ local scheduler = {
   running = function() return current end,
   setcurrent = function(task) local prev = current; current = task; return prev end,
   setstep = function(f) step = f end,
+  setalive = function(n) alive = n end,
+  -- The main chunk ended and the tasks are cancelled: waits they left are dropped, their sockets closed.
+  abandon = function() abandonwaits() end,
 }
 
-return { canyield = canyield, await = await, PENDING = PENDING, scheduler = scheduler }
+return { canyield = canyield, await = await, cooperative = cooperative, PENDING = PENDING, scheduler = scheduler }

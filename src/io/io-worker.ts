@@ -9,6 +9,7 @@ import { RawSockets } from './raw-sockets.js';
 import { dispatchOps, type OpTable } from './ops/op-table.js';
 import { httpbinRules } from './httpbin-mapping.js';
 import { reportHostDeath, serveRpc } from '../channel/rpc-server.js';
+import { serveAsyncRpc } from '../channel/async-rpc.js';
 import { Transport, transportOptions } from './transport.js';
 import type { TransportSettings } from '../runtime/io-link.js';
 import { ByteRing, type RingBuffers } from '../channel/byte-ring.js';
@@ -16,6 +17,8 @@ import { ByteRing, type RingBuffers } from '../channel/byte-ring.js';
 export interface HostWorkerData {
   port: MessagePort;
   flag: Int32Array;
+  /** The same operations without blocking the VM: answers by message (src/channel/async-rpc.ts). */
+  asyncPort?: MessagePort;
   ring: RingBuffers;
   connectTo: string[];
   httpbin: boolean;
@@ -40,7 +43,10 @@ async function main(): Promise<void> {
   }
   const hostInfo: OpTable = { 'host.info': async () => ({ value: { httpbinPort } }) };
   const transport = new Transport(transportOptions(rules, data.transport));
-  serveRpc(data.port, data.flag, dispatchOps(hostInfo, httpOps(transport, new ByteRing(data.ring), true), ...((raw) => [socketOps(raw, true), udpOps(raw, true)])(new RawSockets(transport.connector, data.transport?.insecure ?? false, data.transport?.systemCa ?? true))));
+  const raw = new RawSockets(transport.connector, data.transport?.insecure ?? false, data.transport?.systemCa ?? true);
+  const handler = dispatchOps(hostInfo, httpOps(transport, new ByteRing(data.ring), true), socketOps(raw, true), udpOps(raw, true));
+  serveRpc(data.port, data.flag, handler);
+  if (data.asyncPort) serveAsyncRpc(data.asyncPort, handler);
   setImmediate(() => transport.warm());
 }
 

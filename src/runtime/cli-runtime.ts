@@ -100,7 +100,7 @@ export async function createCliRuntime(o: CliRuntimeOptions): Promise<CliRuntime
     return inProcess.then((h) => h.handle(msg));
   };
   // Loading undici while the engine compiled made one GET slower (117 vs 101 ms): it loads on first use.
-  vm = await LuaVm.create({ rpc: () => host.rpc(), ring: host.ring, exit, noEnv: o.noEnv, inProcess: handle, progress: o.progress, onSocketLoad: () => { socketLoaded = true; } });
+  vm = await LuaVm.create({ rpc: () => host.rpc(), asyncRpc: () => host.asyncRpc(), ring: host.ring, exit, noEnv: o.noEnv, inProcess: handle, progress: o.progress, onSocketLoad: () => { socketLoaded = true; } });
   // A write to a closed pipe: lua5.4 is killed by SIGPIPE unless LuaSocket is loaded (it ignores it).
   vm.files.onBrokenPipe = () => { if (!socketLoaded) dieBySigpipe(); };
   return { vm, exit, scriptStarts: () => watcher.waitReady(), scriptEnded: () => { scriptDone = true; } };

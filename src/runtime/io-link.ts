@@ -3,6 +3,7 @@
 import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { SyncRpcClient } from '../channel/sync-rpc.js';
+import { AsyncRpcClient } from '../channel/async-rpc.js';
 import { ByteRing, createRing } from '../channel/byte-ring.js';
 import type { NetworkPolicyOptions } from '../io/transport/network-policy.js';
 
@@ -30,6 +31,7 @@ export interface TransportSettings {
 
 export class IoLink {
   private client: SyncRpcClient | null = null;
+  private asyncClient: AsyncRpcClient | null = null;
   private worker: Worker | null = null;
   /** Shared with the host: streamed response bodies arrive here. */
   readonly ring = new ByteRing(createRing());
@@ -41,15 +43,20 @@ export class IoLink {
     if (this.worker) return;
     const { MessageChannel, Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
     const { port1, port2 } = new MessageChannel();
+    const asyncChannel = new MessageChannel();
     const flag = new Int32Array(new SharedArrayBuffer(8));
     this.worker = new Worker(path.join(__dirname, '../io/io-worker.js'), {
-      workerData: { port: port2, flag, ring: { header: this.ring.header, data: this.ring.data }, connectTo: this.options.connectTo, httpbin: this.options.httpbin, transport: this.options.transport ?? {} },
-      transferList: [port2],
+      workerData: { port: port2, flag, asyncPort: asyncChannel.port2, ring: { header: this.ring.header, data: this.ring.data }, connectTo: this.options.connectTo, httpbin: this.options.httpbin, transport: this.options.transport ?? {} },
+      transferList: [port2, asyncChannel.port2],
       stdout: false,
       stderr: false,
     });
     this.worker.unref();
     this.client = new SyncRpcClient(port1, flag);
+    const asyncClient = new AsyncRpcClient(asyncChannel.port1);
+    this.asyncClient = asyncClient;
+    // A yielding wait has no flag to watch: the worker's end fails what is in flight.
+    this.worker.once('exit', () => asyncClient.hostDied());
   }
 
   rpc(): SyncRpcClient {
@@ -57,9 +64,16 @@ export class IoLink {
     return this.client!;
   }
 
+  /** The same host, reached without blocking (tasks waiting by yielding, src/channel/async-rpc.ts). */
+  asyncRpc(): AsyncRpcClient {
+    if (!this.asyncClient) this.start();
+    return this.asyncClient!;
+  }
+
   async stop(): Promise<void> {
     await this.worker?.terminate();
     this.worker = null;
     this.client = null;
+    this.asyncClient = null;
   }
 }

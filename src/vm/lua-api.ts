@@ -321,19 +321,29 @@ export class LuaApi {
   private dispatcher(): number {
     if (this.trampoline) return this.trampoline;
     const upvalue = LUA_REGISTRYINDEX - 1; // lua_upvalueindex(1)
-    this.trampoline = this.m.addFunction((L: number) => {
-      const fn = this.functions[this.m._lua_tonumberx(L, upvalue, 0)]!;
-      let message: string;
-      try {
-        return fn(L);
-      } catch (e) {
-        if (typeof e === 'number') throw e; // Emscripten longjmp (lua_error / lua_yield) must keep unwinding
-        message = e instanceof LuaScriptError ? e.message : `luahttp internal error: ${(e as Error)?.stack ?? String(e)}`;
-      }
-      this.pushText(L, message);
-      return this.m._lua_error(L);
-    }, 'ii');
+    this.trampoline = this.m.addFunction((L: number) => this.guarded(L, this.functions[this.m._lua_tonumberx(L, upvalue, 0)]!), 'ii');
     return this.trampoline;
+  }
+
+  /** Runs fn(L) for Lua: JS exceptions become Lua errors; Lua's own longjmps pass through. */
+  private guarded(L: number, fn: LuaCFunction): number {
+    let message: string;
+    try {
+      return fn(L);
+    } catch (e) {
+      if (typeof e === 'number') throw e; // Emscripten longjmp (lua_error / lua_yield) must keep unwinding
+      message = e instanceof LuaScriptError ? e.message : `luahttp internal error: ${(e as Error)?.stack ?? String(e)}`;
+    }
+    this.pushText(L, message);
+    return this.m._lua_error(L);
+  }
+
+  /**
+   * A lua_KFunction (continuation) for lua_callk/lua_yieldk made of a JS function, with pushFunction's
+   * error handling. Lua calls it when a C function's callee yielded and the coroutine is resumed.
+   */
+  continuation(fn: (L: number, status: number, ctx: number) => number): number {
+    return this.m.addFunction((L: number, status: number, ctx: number) => this.guarded(L, (Lk) => fn(Lk, status, ctx)), 'iiii');
   }
 
   pushFunction(L: number, fn: LuaCFunction): void {

@@ -8,6 +8,8 @@ import { isSystemError, systemError } from './stdlib/os-errors.js';
 import { systemPrimitives } from './stdlib/system-primitives.js';
 import type { SyncRpcClient } from '../channel/sync-rpc.js';
 import type { ByteRing } from '../channel/byte-ring.js';
+import type { AsyncOps } from '../channel/async-rpc.js';
+import { OpWaiter } from './op-waiter.js';
 import { LUAHTTP_VERSION } from '../version.js';
 // (the cores' modules are required when a script first requires them: see coreLoader)
 
@@ -31,6 +33,11 @@ export interface LuaVmOptions {
    * to Node's event loop; without it (or where Lua cannot yield) every wait is a blocking RPC.
    */
   inProcess?: (msg: { op: string } & Record<string, unknown>) => Promise<unknown>;
+  /**
+   * The I/O host reached without blocking (src/channel/async-rpc.ts). With it and a driver, socket
+   * waits inside luahttp's tasks yield (src/vm/op-waiter.ts) instead of blocking the whole script.
+   */
+  asyncRpc?: () => AsyncOps;
   /** `--progress` with stderr a terminal: a meter for long response bodies (src/cores/progress-meter.ts). */
   progress?: boolean;
   /** Embedded VMs: standard streams to functions instead of the process's fds. */
@@ -62,6 +69,9 @@ export class LuaVm {
   private lastTicket = 0;
   private outstanding = 0;
   private readonly nresPtr: number;
+  /** Registry refs of coroutines.lua's cooperative() and await(), for yielding waits. */
+  private waitRefs = { cooperative: 0, await: 0 };
+  private opWaiter: OpWaiter | undefined;
 
   private constructor(readonly api: LuaApi, readonly L: number, options: LuaVmOptions) {
     this.nresPtr = api.m._malloc(4);
@@ -130,7 +140,7 @@ export class LuaVm {
       if (name === 'socket') {
         options.onSocketLoad?.();
         const { socketCore } = require('../cores/socket.js') as typeof import('../cores/socket.js');
-        fns = socketCore(api, { rpc: options.rpc });
+        fns = socketCore(api, { rpc: options.rpc, waiter: this.waiter(options) });
       } else if (name === 'ssl') {
         if (!refs.has('socket')) { build(Ls, 'socket'); api.m._lua_settop(Ls, -2); }
         const { tcpObjectsOf } = require('../cores/socket.js') as typeof import('../cores/socket.js');
@@ -165,6 +175,20 @@ export class LuaVm {
       build(Ls, api.toText(Ls, 1) ?? '');
       return 1;
     };
+  }
+
+  /** How socket.core and ssl wait for the I/O host: blocking, or yielding inside tasks (op-waiter.ts). */
+  private waiter(options: LuaVmOptions): OpWaiter {
+    const asyncRpc = options.asyncRpc;
+    this.opWaiter ??= new OpWaiter(this.api, {
+      call: (msg, transfer) => options.rpc().call(msg, transfer),
+      yielding: this.driverThread && asyncRpc ? {
+        start: (msg, transfer) => asyncRpc().call(msg, transfer),
+        track: (p) => this.track(p),
+        waits: () => this.waitRefs,
+      } : undefined,
+    });
+    return this.opWaiter;
   }
 
   /** Gives an in-process operation its ticket; the driver hands the ticket back when it is done. */
@@ -205,6 +229,8 @@ export class LuaVm {
         api.pushInteger(Ls, this.track(new Promise((resolve) => setTimeout(resolve, ms))));
         return 1;
       },
+      /** abandonwaits(): the main chunk ended; yielding waits of cancelled tasks are dropped. */
+      abandonwaits: () => { this.opWaiter?.abandon(); return 0; },
     };
   }
 
@@ -220,6 +246,10 @@ export class LuaVm {
       api.m._lua_rawgeti(L, LUA_REGISTRYINDEX, BigInt(this.pendingRef));
       api.pushFunctionTable(L, this.waitFunctions());
       if (api.pcall(L, 3, 1) !== LUA_OK) throw new Error(`luahttp boot failed: ${api.toText(L, -1)}`);
+      for (const name of ['cooperative', 'await'] as const) {
+        api.getField(L, -1, name);
+        this.waitRefs[name] = api.m._luaL_ref(L, LUA_REGISTRYINDEX);
+      }
     } else {
       if (api.load(L, Buffer.from('return { canyield = function() return false end, PENDING = {} }'), '=luahttp') !== LUA_OK
         || api.pcall(L, 0, 1) !== LUA_OK) throw new Error(`luahttp boot failed: ${api.toText(L, -1)}`);

@@ -1,16 +1,17 @@
 // socket.select(recvt, sendt [, timeout]) as LuaSocket 3.1.0's select.c: objects are found through
 // their `getfd` and `dirty` methods (so wrappers such as ltn12 endpoints work), dirty sockets count as
 // readable at once, results are `{[i]=sock, [sock]=i}` in descriptor order, and a timeout returns the
-// two empty tables plus "timeout". The wait itself is one RPC: the host knows which sockets have
-// buffered data, end of stream or a pending accept.
+// two empty tables plus "timeout". The wait itself is one operation on the host, which knows which
+// sockets have buffered data, end of stream or a pending accept (inside luahttp's tasks it yields,
+// src/vm/op-waiter.ts).
 import type { LuaApi, LuaCFunction, RawLua } from '../../vm/lua-api.js';
 import { LuaType } from '../../vm/lua-api.js';
 import type { TcpObjects } from './tcp.js';
 import type { ClassExports } from './socket-classes.js';
+import { op, pause, type OpSteps } from '../../vm/op-waiter.js';
 
 /** FD_SETSIZE: LuaSocket refuses more sockets (or larger descriptors) than select(2) can hold. */
 const SETSIZE = 1024;
-const idleCell = new Int32Array(new SharedArrayBuffer(4));
 
 export function selectFunction(api: LuaApi, tcp: TcpObjects): LuaCFunction {
   const m = api.m as RawLua & ClassExports;
@@ -88,7 +89,7 @@ export function selectFunction(api: LuaApi, tcp: TcpObjects): LuaCFunction {
     }
   };
 
-  return (L) => {
+  return tcp.waiting(function* select(L: number): OpSteps {
     const t = api.type(L, 3) <= LuaType.Nil ? -1 : (m._lua_isnumber(L, 3) ? api.toNumber(L, 3) : api.argError(L, 3, `number expected, got ${api.typeNameAt(L, 3)}`));
     m._lua_settop(L, 3);
     m._lua_createtable(L, 0, 0); const itab = 4;
@@ -118,10 +119,10 @@ export function selectFunction(api: LuaApi, tcp: TcpObjects): LuaCFunction {
     const send = ids(wset);
     let ready: { recv: number[]; send: number[] } = { recv: [], send: [] };
     if (recv.length + send.length > 0) {
-      ready = tcp.call({ op: 'sock.select', recv, send, waitMs });
+      ready = yield* op<{ recv: number[]; send: number[] }>({ op: 'sock.select', recv, send, waitMs });
     } else if (waitMs !== 0) {
       // Nothing to watch: select(2) with no descriptors just sleeps (forever without a timeout).
-      do Atomics.wait(idleCell, 0, 0, waitMs < 0 ? 60_000 : waitMs); while (waitMs < 0);
+      yield* pause(waitMs);
     }
     const fdsOf = (idsReady: number[], set: Set<number>): number[] =>
       [...set].filter((fd) => { const o = tcp.byFd.get(fd); return o !== undefined && idsReady.includes(o.id); });
@@ -141,5 +142,5 @@ export function selectFunction(api: LuaApi, tcp: TcpObjects): LuaCFunction {
     m._lua_pushvalue(L, wtab);
     api.pushText(L, 'timeout');
     return 3;
-  };
+  });
 }

@@ -1,14 +1,16 @@
 // LuaSocket's TCP objects (socket.tcp/tcp4/tcp6/connect): userdata of classes tcp{master},
 // tcp{client}, tcp{server}, checked like LuaSocket's auxiliar.c (wrong class → `bad argument #1 to
-// 'receive' (tcp{client} expected)`), numbers pushed as floats as the C core does. Each blocking call
-// is at most one RPC to the I/O host (src/io/raw-sockets.ts) waiting up to the socket's timeout;
-// received bytes come in batches and stay here, so `receive("*l")` loops rarely cross threads.
+// 'receive' (tcp{client} expected)`), numbers pushed as floats as the C core does. Each wait is one
+// operation on the I/O host (src/io/raw-sockets.ts) bounded by the socket's timeout: a blocking RPC,
+// or inside luahttp's tasks a yielding one (src/vm/op-waiter.ts: the bodies below are generators for
+// that). Received bytes come in batches and stay here, so `receive("*l")` loops rarely cross threads.
 //
 // `getfd()` is a per-VM handle number (lowest free number from 3, like a Unix fd), not an OS
 // descriptor: it identifies the socket to socket.select and means nothing outside this VM.
 import type { LuaApi, LuaCFunction, RawLua } from '../../vm/lua-api.js';
 import { LuaType } from '../../vm/lua-api.js';
 import type { SyncRpcClient } from '../../channel/sync-rpc.js';
+import { op, type OpSteps, type OpWaiter } from '../../vm/op-waiter.js';
 import { SocketClasses, type ClassExports } from './socket-classes.js';
 import { LuaArgs } from './lua-args.js';
 import { kernelBufferSize } from './buffer-sizes.js';
@@ -49,6 +51,8 @@ export interface TcpObject {
 
 export interface SocketIo {
   rpc: () => SyncRpcClient;
+  /** How blocking calls wait: by RPC, or by yielding inside tasks. */
+  waiter: OpWaiter;
 }
 
 
@@ -98,10 +102,31 @@ export class TcpObjects {
       selectable: () => false,
       collect: (o) => this.closeObject(o),
     });
+    io.waiter.onAbandon((msgs) => this.closeAbandoned(msgs, 'sock.', (o) => this.closeObject(o as TcpObject)));
   }
 
+  /**
+   * Closes the sockets that cancelled tasks were waiting on when the main chunk ended (shared with
+   * udp.ts): their operations end on the host, and the connections (or listening ports) are released.
+   */
+  closeAbandoned(msgs: { op: string; id?: unknown; newId?: unknown }[], prefix: string, close: (o: { id: number; fd: number }) => void): void {
+    const ids = new Set(msgs.filter((m) => m.op.startsWith(prefix)).flatMap((m) => [m.id, m.newId]));
+    for (const o of [...this.byFd.values()]) if (ids.has(o.id)) close(o);
+  }
+
+  /** An operation that never waits (close, listen, options): always one blocking round trip. */
   call<T>(msg: { op: string } & Record<string, unknown>, transfer: ArrayBuffer[] = []): T {
     return this.io.rpc().call<T>(msg, transfer);
+  }
+
+  /** Registers what to close when waits are abandoned (udp.ts). */
+  onAbandon(f: (msgs: { op: string; id?: unknown; newId?: unknown }[]) => void): void {
+    this.io.waiter.onAbandon(f);
+  }
+
+  /** A C function whose body may wait for the I/O host (see src/vm/op-waiter.ts). */
+  waiting(body: (L: number) => OpSteps): LuaCFunction {
+    return this.io.waiter.cfunction(body);
   }
 
   /** A fresh host id and the lowest free handle number for o (shared with udp.ts). */
@@ -160,12 +185,16 @@ export class TcpObjects {
   }
 
   /** LuaSocket's buffer_get: ensures unread bytes, or says why there are none (null = has bytes). */
-  private fill(o: TcpObject): string | null {
+  private *fill(o: TcpObject): OpSteps<string | null> {
     if (o.pos < o.buf.length) return null;
     if (o.fd < 0) return 'closed';
     if (o.eof) return o.error ?? 'closed';
-    const r = this.call<{ data?: Uint8Array; closed?: boolean; error?: string }>({ op: 'sock.recv', id: o.id, waitMs: o.readShut ? 0 : retryMs(o) });
-    if (r.data && r.data.length) { o.buf = r.data; o.pos = 0; }
+    const r = yield* op<{ data?: Uint8Array; closed?: boolean; error?: string }>({ op: 'sock.recv', id: o.id, waitMs: o.readShut ? 0 : retryMs(o) });
+    if (r.data && r.data.length) {
+      // Another task reading the same socket may have filled the buffer while this one waited.
+      if (o.pos < o.buf.length) o.buf = concat([o.buf.subarray(o.pos), r.data]); else o.buf = r.data;
+      o.pos = 0;
+    }
     if (r.closed) { o.eof = true; o.error = r.error ?? null; }
     if (o.pos < o.buf.length) return null;
     if (o.eof) return o.error ?? 'closed';
@@ -179,9 +208,9 @@ export class TcpObjects {
     o.received += n;
   }
 
-  private recvLine(o: TcpObject, parts: Uint8Array[]): string | null {
+  private *recvLine(o: TcpObject, parts: Uint8Array[]): OpSteps<string | null> {
     for (;;) {
-      const err = this.fill(o);
+      const err = o.pos < o.buf.length ? null : yield* this.fill(o);
       if (err) return err;
       const { buf, pos } = o;
       const lf = buf.indexOf(10, pos);
@@ -196,10 +225,10 @@ export class TcpObjects {
     }
   }
 
-  private recvAll(o: TcpObject, parts: Uint8Array[]): string | null {
+  private *recvAll(o: TcpObject, parts: Uint8Array[]): OpSteps<string | null> {
     let total = 0;
     for (;;) {
-      const err = this.fill(o);
+      const err = yield* this.fill(o);
       if (err) return err === 'closed' && total > 0 ? null : err;
       const n = o.buf.length - o.pos;
       total += n;
@@ -207,10 +236,10 @@ export class TcpObjects {
     }
   }
 
-  private recvRaw(o: TcpObject, wanted: number, parts: Uint8Array[]): string | null {
+  private *recvRaw(o: TcpObject, wanted: number, parts: Uint8Array[]): OpSteps<string | null> {
     let total = 0;
     for (;;) {
-      const err = this.fill(o);
+      const err = o.pos < o.buf.length ? null : yield* this.fill(o);
       const n = Math.min(o.buf.length - o.pos, wanted - total);
       this.take(o, n, parts);
       total += n;
@@ -223,7 +252,7 @@ export class TcpObjects {
 
 
   /** buffer_meth_send on an object already checked (TCP clients; LuaSec connections in ssl-core.ts). */
-  sendOn(L: number, o: TcpObject): number {
+  *sendOn(L: number, o: TcpObject): OpSteps {
     const { api } = this;
     const data = api.checkBytes(L, 2);
     let start = Math.trunc(this.args.optNumber(L, 3, 1));
@@ -240,7 +269,7 @@ export class TcpObjects {
       if (o.fd < 0) err = 'closed';
       else {
         const chunk = data.slice(start - 1, end);
-        const r = this.call<{ error?: string }>({ op: 'sock.send', id: o.id, data: chunk, waitMs: retryMs(o) }, [chunk.buffer as ArrayBuffer]);
+        const r = yield* op<{ error?: string }>({ op: 'sock.send', id: o.id, data: chunk, waitMs: retryMs(o) }, [chunk.buffer as ArrayBuffer]);
         err = r.error ?? null;
         // Node took every byte into its buffer; a timeout only means it has not drained yet.
         sent = !err || err === 'timeout' ? end - start + 1 : 0;
@@ -256,7 +285,7 @@ export class TcpObjects {
   }
 
   /** buffer_meth_receive on an object already checked. */
-  receiveOn(L: number, o: TcpObject): number {
+  *receiveOn(L: number, o: TcpObject): OpSteps {
     const { api } = this;
     let prefix: Uint8Array = new Uint8Array(0);
     if (api.type(L, 3) > LuaType.Nil) {
@@ -268,14 +297,14 @@ export class TcpObjects {
     let err: string | null = null;
     if (!this.m._lua_isnumber(L, 2)) {
       const p = this.args.optString(L, 2, '*l');
-      if (p.startsWith('*l')) err = this.recvLine(o, parts);
-      else if (p.startsWith('*a')) err = this.recvAll(o, parts);
+      if (p.startsWith('*l')) err = yield* this.recvLine(o, parts);
+      else if (p.startsWith('*a')) err = yield* this.recvAll(o, parts);
       else api.argError(L, 2, 'invalid receive pattern');
     } else {
       const n = api.toNumber(L, 2);
       if (!(n >= 0)) api.argError(L, 2, 'invalid receive pattern');
       const wanted = Math.trunc(n);
-      if (prefix.length === 0 || wanted > prefix.length) err = this.recvRaw(o, wanted - prefix.length, parts);
+      if (prefix.length === 0 || wanted > prefix.length) err = yield* this.recvRaw(o, wanted - prefix.length, parts);
     }
     const bytes = concat(parts);
     if (err) { api.pushNil(L); api.pushText(L, err); api.pushBytes(L, bytes); return 3; }
@@ -318,10 +347,10 @@ export class TcpObjects {
     return 'port' in r ? r.port : -1;
   }
 
-  private doConnect(L: number, o: TcpObject, host: string, port: number): string | null {
+  private *doConnect(o: TcpObject, host: string, port: number): OpSteps<string | null> {
     if (port < 0) return EAI_SERVICE;
     this.ensureFd(o);
-    const r = this.call<OpResult>({
+    const r = yield* op<OpResult>({
       op: 'sock.connect', id: o.id, host, port, family: o.family, waitMs: retryMs(o),
       bound: o.bound ? o.local : undefined, fixedFamily: o.family !== null,
     });
@@ -332,7 +361,7 @@ export class TcpObjects {
   }
 
   /** socket.connect(address, port [, laddress [, lport [, family]]]): a connected client or nil, err. */
-  globalConnect(L: number): number {
+  *globalConnect(L: number): OpSteps {
     const { api } = this;
     const host = this.args.checkString(L, 1);
     const port = this.portOf(L, 2);
@@ -343,20 +372,20 @@ export class TcpObjects {
     o.start = now();
     if (laddr !== null) {
       if (family !== 'unspec') o.family = family as AddressFamily;
-      const err = this.doBind(o, laddr, lport);
+      const err = yield* this.doBind(o, laddr, lport);
       if (err) { this.closeObject(o); return this.args.fail(L, err); }
     }
-    const err = this.doConnect(L, o, host, port);
+    const err = yield* this.doConnect(o, host, port);
     if (err) { this.closeObject(o); return this.args.fail(L, err); }
     o.cls = 'client';
     this.push(L, o);
     return 1;
   }
 
-  private doBind(o: TcpObject, host: string, port: number): string | null {
+  private *doBind(o: TcpObject, host: string, port: number): OpSteps<string | null> {
     if (port < 0) return EAI_SERVICE;
     this.ensureFd(o);
-    const r = this.call<OpResult>({ op: 'sock.bind', id: o.id, host, port, family: o.family });
+    const r = yield* op<OpResult>({ op: 'sock.bind', id: o.id, host, port, family: o.family });
     if (r.error) return r.error;
     o.bound = true;
     o.family ??= r.family ?? 'inet';
@@ -364,60 +393,73 @@ export class TcpObjects {
     return null;
   }
 
+  private one(L: number): number {
+    this.api.pushNumber(L, 1);
+    return 1;
+  }
+
+  private *connectMethod(L: number): OpSteps {
+    const o = this.check(L, ['master', 'client', 'server'], 'tcp{any}');
+    const host = this.args.checkString(L, 2);
+    const port = this.portOf(L, 3);
+    o.start = now();
+    const err = yield* this.doConnect(o, host, port);
+    // LuaSocket sets the class even when connect fails ("due to non-blocking connects").
+    this.setClass(L, o, 'client');
+    return err ? this.args.fail(L, err) : this.one(L);
+  }
+
+  private *bindMethod(L: number): OpSteps {
+    const o = this.check(L, ['master'], 'tcp{master}');
+    const host = this.args.checkString(L, 2);
+    const port = this.portOf(L, 3);
+    const err = yield* this.doBind(o, host, port);
+    return err ? this.args.fail(L, err) : this.one(L);
+  }
+
+  private *listenMethod(L: number): OpSteps {
+    const o = this.check(L, ['master'], 'tcp{master}');
+    if (!o.bound) {
+      const err = yield* this.doBind(o, o.family === 'inet6' ? '::' : '0.0.0.0', 0);
+      if (err) return this.args.fail(L, err);
+    }
+    const r = this.call<OpResult>({ op: 'sock.listen', id: o.id });
+    if (r.error) return this.args.fail(L, r.error);
+    this.setClass(L, o, 'server');
+    return this.one(L);
+  }
+
+  private *acceptMethod(L: number): OpSteps {
+    const o = this.check(L, ['server'], 'tcp{server}');
+    o.start = now();
+    const c = this.newObject('client', o.family);
+    this.allocFd(c);
+    const r = yield* op<OpResult>({ op: 'sock.accept', id: o.id, newId: c.id, waitMs: retryMs(o) });
+    if (r.error) { this.freeFd(c); return this.args.fail(L, r.error); }
+    this.applyNames(c, r);
+    this.push(L, c);
+    return 1;
+  }
+
   private methods(): Record<string, LuaCFunction> {
     const { api } = this;
     const ANY: readonly TcpClass[] = ['master', 'client', 'server'];
     const one = (L: number): number => { api.pushNumber(L, 1); return 1; };
-    const connect: LuaCFunction = (L) => {
-      const o = this.check(L, ANY, 'tcp{any}');
-      const host = this.args.checkString(L, 2);
-      const port = this.portOf(L, 3);
-      o.start = now();
-      const err = this.doConnect(L, o, host, port);
-      // LuaSocket sets the class even when connect fails ("due to non-blocking connects").
-      this.setClass(L, o, 'client');
-      return err ? this.args.fail(L, err) : one(L);
-    };
-    const bind: LuaCFunction = (L) => {
-      const o = this.check(L, ['master'], 'tcp{master}');
-      const host = this.args.checkString(L, 2);
-      const port = this.portOf(L, 3);
-      const err = this.doBind(o, host, port);
-      return err ? this.args.fail(L, err) : one(L);
-    };
+    const connect = this.waiting((L) => this.connectMethod(L));
+    const bind = this.waiting((L) => this.bindMethod(L));
     return {
       connect,
       setpeername: connect,
       bind,
       setsockname: bind,
       /** listen([backlog]): tcp{master} → tcp{server}; an unbound socket gets a free port first, as in Linux. */
-      listen: (L) => {
-        const o = this.check(L, ['master'], 'tcp{master}');
-        if (!o.bound) {
-          const err = this.doBind(o, o.family === 'inet6' ? '::' : '0.0.0.0', 0);
-          if (err) return this.args.fail(L, err);
-        }
-        const r = this.call<OpResult>({ op: 'sock.listen', id: o.id });
-        if (r.error) return this.args.fail(L, r.error);
-        this.setClass(L, o, 'server');
-        return one(L);
-      },
+      listen: this.waiting((L) => this.listenMethod(L)),
       /** accept(): next connection as tcp{client} (blocking timeouts, like LuaSocket) or nil, "timeout". */
-      accept: (L) => {
-        const o = this.check(L, ['server'], 'tcp{server}');
-        o.start = now();
-        const c = this.newObject('client', o.family);
-        this.allocFd(c);
-        const r = this.call<OpResult>({ op: 'sock.accept', id: o.id, newId: c.id, waitMs: retryMs(o) });
-        if (r.error) { this.freeFd(c); return this.args.fail(L, r.error); }
-        this.applyNames(c, r);
-        this.push(L, c);
-        return 1;
-      },
+      accept: this.waiting((L) => this.acceptMethod(L)),
       /** send(data [, i [, j]]) → lastindex, nil, nil | nil, err, lastindex (LuaSocket's buffer_meth_send). */
-      send: (L) => this.sendOn(L, this.check(L, ['client'], 'tcp{client}')),
+      send: this.waiting((L) => this.sendOn(L, this.check(L, ['client'], 'tcp{client}'))),
       /** receive([pattern [, prefix]]): "*l" (CRs dropped), "*a", or a byte count (buffer_meth_receive). */
-      receive: (L) => this.receiveOn(L, this.check(L, ['client'], 'tcp{client}')),
+      receive: this.waiting((L) => this.receiveOn(L, this.check(L, ['client'], 'tcp{client}'))),
       /** settimeout(t [, "b"|"t"|"r"]): nil or negative = no limit; 0 = never wait. */
       settimeout: (L) => {
         applySetTimeout(api, this.args, L, this.check(L, ANY, 'tcp{any}'));
@@ -554,7 +596,7 @@ export class TcpObjects {
       tcp: (L) => this.create(L, null),
       tcp4: (L) => this.create(L, 'inet'),
       tcp6: (L) => this.create(L, 'inet6'),
-      connect: (L) => this.globalConnect(L),
+      connect: this.waiting((L) => this.globalConnect(L)),
     };
   }
 }

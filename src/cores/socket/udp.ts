@@ -1,6 +1,7 @@
 // LuaSocket's UDP objects (socket.udp/udp4/udp6): userdata of classes udp{unconnected} and
 // udp{connected}, checked like LuaSocket's auxiliar.c, numbers pushed as floats as the C core does.
-// Each blocking call is at most one RPC to the I/O host (src/io/udp-sockets.ts), which owns the
+// Each wait is one operation on the I/O host (src/io/udp-sockets.ts; a blocking RPC, or yielding
+// inside luahttp's tasks: src/vm/op-waiter.ts), which owns the
 // node:dgram socket and queues datagrams. Handles (getfd) come from the TCP table in tcp.ts, so
 // socket.select waits on TCP and UDP objects alike. As in udp.c: udp() creates its socket on first
 // use (getfd -1 until then), dirty() is always false, receive's default size is 8192, and a
@@ -15,6 +16,7 @@ import { LuaArgs } from './lua-args.js';
 import { kernelBufferSize } from './buffer-sizes.js';
 import { applySetTimeout, now, pushTimeouts, retryMs } from './timeouts.js';
 import { EAI_SERVICE, resolveService } from './services.js';
+import { op, type OpSteps } from '../../vm/op-waiter.js';
 
 type UdpClass = 'unconnected' | 'connected';
 
@@ -104,6 +106,7 @@ export class UdpObjects {
       selectable: () => true,
       collect: (o) => this.closeObject(o),
     });
+    tcp.onAbandon((msgs) => tcp.closeAbandoned(msgs, 'udp.', (o) => this.closeObject(o as UdpObject)));
   }
 
   private call<T>(msg: { op: string } & Record<string, unknown>, transfer: ArrayBuffer[] = []): T {
@@ -172,32 +175,34 @@ export class UdpObjects {
   }
 
   /** receive/receivefrom: one datagram, or the error ("timeout", "connection refused", …). */
-  private recv(L: number, o: UdpObject): { data?: Uint8Array; address?: string; port?: number; error?: string } {
+  private *recv(L: number, o: UdpObject): OpSteps<{ data?: Uint8Array; address?: string; port?: number; error?: string }> {
     const n = this.args.optNumber(L, 2, UDP_DATAGRAMSIZE);
     const size = n >= 0 ? Math.trunc(n) : 0;
     o.start = now();
     if (o.fd < 0) return { data: new Uint8Array(0) }; // recv on no socket is IO_CLOSED: an empty datagram
-    return this.call({ op: 'udp.recv', id: o.id, size, waitMs: retryMs(o) });
+    return yield* op({ op: 'udp.recv', id: o.id, size, waitMs: retryMs(o) });
   }
 
   private methods(): Record<string, LuaCFunction> {
     const { api } = this;
     const ANY: readonly UdpClass[] = ['connected', 'unconnected'];
+    // Bodies that may wait for the host are generators (src/vm/op-waiter.ts).
+    const waiting = (body: (this: UdpObjects, L: number) => OpSteps): LuaCFunction => this.tcp.waiting(body.bind(this));
     return {
       /** send(dgram): connected only → bytes sent (float) | nil, err. */
-      send: (L) => {
+      send: waiting(function* (L) {
         const o = this.check(L, ['connected'], 'udp{connected}');
         const data = api.checkBytes(L, 2);
         o.start = now();
         if (o.fd < 0) return this.args.fail(L, 'refused');
         const copy = data.slice();
-        const r = this.call<OpResult & { sent?: number }>({ op: 'udp.send', id: o.id, data: copy, family: o.family }, [copy.buffer as ArrayBuffer]);
+        const r = yield* op<OpResult & { sent?: number }>({ op: 'udp.send', id: o.id, data: copy, family: o.family }, [copy.buffer as ArrayBuffer]);
         if (r.error) return this.args.fail(L, r.error);
         api.pushNumber(L, r.sent ?? data.length);
         return 1;
-      },
+      }),
       /** sendto(dgram, ip, port): numeric addresses only, as LuaSocket (AI_NUMERICHOST). */
-      sendto: (L) => {
+      sendto: waiting(function* (L) {
         const o = this.check(L, ['unconnected'], 'udp{unconnected}');
         const data = api.checkBytes(L, 2);
         const ip = this.args.checkString(L, 3);
@@ -217,24 +222,24 @@ export class UdpObjects {
         // sendto(2) refuses port 0 with EINVAL once the socket exists, as in udp.c
         if (port === 0) return this.args.fail(L, 'Invalid argument');
         const copy = data.slice();
-        const r = this.call<OpResult & { sent?: number }>({ op: 'udp.send', id: o.id, data: copy, host: ip, port, family: o.family }, [copy.buffer as ArrayBuffer]);
+        const r = yield* op<OpResult & { sent?: number }>({ op: 'udp.send', id: o.id, data: copy, host: ip, port, family: o.family }, [copy.buffer as ArrayBuffer]);
         if (r.error) return this.args.fail(L, r.error);
         this.applyNames(o, r);
         api.pushNumber(L, r.sent ?? data.length);
         return 1;
-      },
+      }),
       /** receive([size]): any class → dgram | nil, err. */
-      receive: (L) => {
+      receive: waiting(function* (L) {
         const o = this.check(L, ANY, 'udp{any}');
-        const r = this.recv(L, o);
+        const r = yield* this.recv(L, o);
         if (r.error) return this.args.fail(L, r.error);
         api.pushBytes(L, r.data ?? new Uint8Array(0));
         return 1;
-      },
+      }),
       /** receivefrom([size]): unconnected only → dgram, ip, port (integer) | nil, err. */
-      receivefrom: (L) => {
+      receivefrom: waiting(function* (L) {
         const o = this.check(L, ['unconnected'], 'udp{unconnected}');
-        const r = this.recv(L, o);
+        const r = yield* this.recv(L, o);
         if (r.error) return this.args.fail(L, r.error);
         // No sender (no socket): getnameinfo on an empty address fails as LuaSocket's does.
         if (r.address === undefined) return this.args.fail(L, 'ai_family not supported');
@@ -242,7 +247,7 @@ export class UdpObjects {
         api.pushText(L, r.address);
         api.pushInteger(L, r.port ?? 0);
         return 3;
-      },
+      }),
       getfamily: (L) => {
         const o = this.check(L, ANY, 'udp{any}');
         api.pushText(L, o.family === 'inet6' ? 'inet6' : 'inet4');
@@ -355,7 +360,7 @@ export class UdpObjects {
         return pushTimeouts(api, L, this.check(L, ANY, 'udp{any}'));
       },
       /** setpeername(addr, port) → udp{connected}; setpeername("*") → udp{unconnected}. */
-      setpeername: (L) => {
+      setpeername: waiting(function* (L) {
         const o = this.check(L, ANY, 'udp{any}');
         const address = this.args.checkString(L, 2);
         if (address === '*') {
@@ -371,23 +376,23 @@ export class UdpObjects {
         if (port === 0) return this.args.fail(L, 'Invalid argument');
         o.start = now();
         this.ensureFd(o);
-        const r = this.call<OpResult>({ op: 'udp.connect', id: o.id, host: address, port, family: o.family });
+        const r = yield* op<OpResult>({ op: 'udp.connect', id: o.id, host: address, port, family: o.family });
         if (r.error) return this.args.fail(L, r.error);
         this.applyNames(o, r);
         this.setClass(L, o, 'connected');
         return this.one(L);
-      },
-      setsockname: (L) => {
+      }),
+      setsockname: waiting(function* (L) {
         const o = this.check(L, ['unconnected'], 'udp{unconnected}');
         const address = this.args.checkString(L, 2);
         const port = this.portOf(this.args.checkString(L, 3));
         if (port < 0) return this.args.fail(L, EAI_SERVICE);
         this.ensureFd(o);
-        const r = this.call<OpResult>({ op: 'udp.bind', id: o.id, host: address, port, family: o.family });
+        const r = yield* op<OpResult>({ op: 'udp.bind', id: o.id, host: address, port, family: o.family });
         if (r.error) return this.args.fail(L, r.error);
         this.applyNames(o, r);
         return this.one(L);
-      },
+      }),
       close: (L) => {
         const o = this.check(L, ANY, 'udp{any}');
         this.closeObject(o);

@@ -19,6 +19,7 @@ import { LuaArgs } from '../socket/lua-args.js';
 import { applySetTimeout, now, retryMs } from '../socket/timeouts.js';
 import type { HandshakeInfo, TlsContextSpec } from '../../io/tls-upgrade.js';
 import { UdataClass } from './udata-class.js';
+import { op, type OpSteps } from '../../vm/op-waiter.js';
 import { X509Objects, nodeCrypto } from './x509.js';
 
 // node:tls and node:crypto are required on use, not imported: loading them cost every script's
@@ -289,7 +290,7 @@ export class SslCore {
     c.state = 'closed';
   }
 
-  private handshake(L: number, c: SslConn): number {
+  private *handshake(L: number, c: SslConn): OpSteps {
     const { api } = this;
     const result = (ok: boolean, msg?: string): number => {
       api.pushBoolean(L, ok);
@@ -303,7 +304,7 @@ export class SslCore {
     if (c.t.fd < 0) return result(false, 'Bad file descriptor');
     c.t.start = now();
     const spec: TlsContextSpec = c.serverSni ? { ...c.spec, sniContexts: c.serverSni.contexts, sniStrict: c.serverSni.strict } : c.spec;
-    const r = this.tcp.call<{ info?: HandshakeInfo; error?: string; pending?: 'read' | 'write' }>({
+    const r = yield* op<{ info?: HandshakeInfo; error?: string; pending?: 'read' | 'write' }>({
       op: 'sock.handshake', id: c.t.id, spec, sni: c.sni, unread: c.state === 'new' ? c.unread : null, waitMs: retryMs(c.t),
     });
     c.state = 'handshaking';
@@ -314,6 +315,28 @@ export class SslCore {
     c.state = 'connected';
     c.info = r.info;
     return result(true);
+  }
+
+  private *send(L: number, c: SslConn): OpSteps {
+    if (c.state !== 'connected') {
+      this.api.pushNil(L);
+      this.api.pushText(L, 'closed');
+      this.api.pushNumber(L, 0);
+      return 3;
+    }
+    return yield* this.tcp.sendOn(L, c.t);
+  }
+
+  private *receive(L: number, c: SslConn): OpSteps {
+    if (c.state !== 'connected') {
+      this.api.pushNil(L);
+      this.api.pushText(L, 'closed');
+      this.api.pushText(L, '');
+      return 3;
+    }
+    const n = yield* this.tcp.receiveOn(L, c.t);
+    c.want = this.api.toText(L, -2) === 'wantread' ? 'read' : 'nothing';
+    return n;
   }
 
   private methods(): Record<string, LuaCFunction> {
@@ -330,19 +353,9 @@ export class SslCore {
     };
     return {
       /** dohandshake() → true | false, msg ("wantread" when the wait timed out: call it again). */
-      dohandshake: (L) => this.handshake(L, conn(L)),
-      send: (L) => {
-        const c = conn(L);
-        if (c.state !== 'connected') return closed(L, () => api.pushNumber(L, 0));
-        return this.tcp.sendOn(L, c.t);
-      },
-      receive: (L) => {
-        const c = conn(L);
-        if (c.state !== 'connected') return closed(L, () => api.pushText(L, ''));
-        const n = this.tcp.receiveOn(L, c.t);
-        c.want = api.toText(L, -2) === 'wantread' ? 'read' : 'nothing';
-        return n;
-      },
+      dohandshake: this.tcp.waiting((L) => this.handshake(L, conn(L))),
+      send: this.tcp.waiting((L) => this.send(L, conn(L))),
+      receive: this.tcp.waiting((L) => this.receive(L, conn(L))),
       settimeout: (L) => { applySetTimeout(api, this.args, L, conn(L).t); api.pushNumber(L, 1); return 1; },
       close: (L) => { this.closeConn(conn(L)); return 0; },
       getfd: (L) => { api.pushNumber(L, conn(L).t.fd); return 1; },
