@@ -1,7 +1,7 @@
 // Command-line parsing with lua.c's rules (options stop at the script name, `--` and `-`), plus
 // luahttp's own long options, which may appear anywhere before the script.
 import { parseConnectTo } from '../io/transport/connect-to.js';
-import { parseHostPattern } from '../io/transport/network-policy.js';
+import type { parseHostPattern as ParseHostPattern } from '../io/transport/network-policy.js';
 
 export interface CliOptions {
   /** argv[0] is the program name; the rest as given. */
@@ -53,6 +53,8 @@ const WITH_VALUE = new Set(['--connect-to', '--proxy', '--noproxy', '--timeout',
 function hostPatterns(name: string, value: string): string[] {
   const entries = value.split(/[\s,]+/).filter((e) => e !== '');
   if (entries.length === 0) throw new UsageError(`'${name}' needs at least one host pattern`);
+  // Required only here: the policy's modules are not needed by a run without --allow/--deny.
+  const { parseHostPattern } = require('../io/transport/network-policy.js') as { parseHostPattern: typeof ParseHostPattern };
   for (const e of entries) {
     try { parseHostPattern(e); } catch (err) { throw new UsageError(`${name}: ${(err as Error).message}`); }
   }

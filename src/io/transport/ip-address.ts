@@ -97,7 +97,9 @@ const SPECIAL_RANGES: [string, string][] = [
   ['fec0::/10', 'site-local'],
   ['ff00::/8', 'multicast'],
 ];
-const SPECIAL_BLOCKS: [CidrBlock, string][] = SPECIAL_RANGES.map(([c, name]) => [parseCidr(c)!, name]);
+// Parsed on first use: net.isIPv6's first call cost ~5 ms of every script's start (the CLI loads this
+// module to check --allow/--deny), and only a network policy asks.
+let specialBlocks: [CidrBlock, string][] | undefined;
 
 /** NAT64 (64:ff9b::/96) and 6to4 (2002::/16) reach the IPv4 address they embed. */
 function translatedIpv4(b: IpBytes): IpBytes | null {
@@ -113,7 +115,8 @@ function translatedIpv4(b: IpBytes): IpBytes | null {
  * public address. Every IPv4-mapped address counts: nothing public needs that spelling.
  */
 export function specialRange(address: IpBytes): string | null {
-  for (const [block, name] of SPECIAL_BLOCKS) {
+  specialBlocks ??= SPECIAL_RANGES.map(([c, name]) => [parseCidr(c)!, name]);
+  for (const [block, name] of specialBlocks) {
     // IPv4 blocks must not match mapped addresses here: those are reported as IPv4-mapped.
     if (block.base.length === address.length && inCidr(address, block)) return name;
   }
