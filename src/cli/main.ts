@@ -99,7 +99,7 @@ export async function main(args: string[]): Promise<void> {
   api.setField(L, -2, 'stdintty');
 
   let status = 1;
-  scriptStarts();
+  scriptStarts(interactive);
   if (await vm.runDriven(1, 1) !== 0) writeStderr(`${PROGNAME}: ${api.toText(L, -1)}\n`);
   else status = api.toInteger(L, -1);
   scriptEnded();

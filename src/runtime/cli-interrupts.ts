@@ -9,7 +9,8 @@
 // call at V8's next interrupt check, which wasm loops and Atomics.wait honour. lua.c reacts to SIGINT by
 // arming a hook from the signal handler; the callee here does the same (LuaVm.interrupt()), so a
 // script pays nothing until a signal arrives (an always-on count hook costs +90-200 %, ref/wasmoon.md §4).
-import { Worker } from 'node:worker_threads';
+// The thread costs ~25 ms of CPU to boot, so most scripts never start it: cli-watcher-start.ts says when.
+import type { Worker as WorkerType } from 'node:worker_threads';
 
 export type InterruptReason = 'sigint' | 'timeout';
 
@@ -95,6 +96,8 @@ export function startWatcher(
   deadline: { at: number; message: string } | null,
   onInterrupt: (reason: InterruptReason) => void,
 ): Watcher {
+  // Required here, not imported: node:worker_threads costs ~3.5 ms to load on Node 20.
+  const { Worker } = require('node:worker_threads') as { Worker: typeof WorkerType };
   (globalThis as Record<symbol, unknown>)[CALLEE] = onInterrupt;
   const state = new Int32Array(new SharedArrayBuffer(8));
   const watcher = new Worker(WATCHER_SOURCE, {

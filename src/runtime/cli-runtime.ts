@@ -8,7 +8,8 @@ import type { InProcessHost } from '../io/in-process-io.js';
 import type { LuaVm } from '../vm/lua-vm.js';
 import { busyNetworkCounter } from '../startup/warm-jit.js';
 import { dieBySigpipe } from './cli-sigpipe.js';
-import { startWatcher, type InterruptReason } from './cli-interrupts.js';
+import type { InterruptReason } from './cli-interrupts.js';
+import { InterruptWatch } from './cli-watcher-start.js';
 
 export interface CliRuntimeOptions {
   progname: string;
@@ -43,8 +44,11 @@ export interface CliRuntime {
   vm: LuaVm;
   /** Ends the process as `lua` does: closeState = os.exit's second argument (lua_close first). */
   exit: (code: number, closeState?: boolean) => never;
-  /** Call right before the script runs: waits (bounded) until SIGINT reaches it as lua.c's docall has it. */
-  scriptStarts: () => void;
+  /**
+   * Call right before the script runs: from then on SIGINT reaches it as lua.c's docall has it.
+   * `interactive` (the REPL) starts the watcher thread at once; a script gets it when it needs it.
+   */
+  scriptStarts: (interactive: boolean) => void;
   /** Call when the script has returned: from then on SIGINT kills, as after lua.c's docall. */
   scriptEnded: () => void;
 }
@@ -67,13 +71,14 @@ export async function createCliRuntime(o: CliRuntimeOptions): Promise<CliRuntime
   };
   // --timeout: the script ends with a LuaSocket-style message and exit code 1, its output flushed.
   // The timer below ends a script that waits by yielding; the watcher thread reaches a busy or
-  // blocked one (cli-interrupts.ts), and delivers SIGINT as lua.c does.
+  // blocked one (cli-interrupts.ts), and delivers SIGINT as lua.c does (started when needed:
+  // cli-watcher-start.ts).
   const timeoutMessage = `${o.progname}: timeout (the script ran longer than --timeout ${o.timeoutSeconds} s)\n`;
   const endByTimeout = (inInterrupt: boolean): never => {
     scriptDone = true;
     vm?.files.flushAll();
     fs.writeSync(2, timeoutMessage);
-    watcher.timeoutHandled();
+    interrupts.timeoutHandled();
     // Ending inside the inspector's call, Node would add "Waiting for the debugger to disconnect..."
     // on stderr (the watcher's session closes just after the call): our message is out, close stderr.
     if (inInterrupt) { try { fs.closeSync(2); } catch { /* already closed */ } }
@@ -84,9 +89,11 @@ export async function createCliRuntime(o: CliRuntimeOptions): Promise<CliRuntime
     else if (vm && !scriptDone) vm.interrupt();
     else process.kill(process.pid, 'SIGINT'); // outside the script: SIGINT's default action
   };
-  const deadline = o.timeoutSeconds === undefined ? null : { at: Date.now() + o.timeoutSeconds * 1000, message: timeoutMessage };
-  const watcher = startWatcher(deadline, onInterrupt);
-  if (o.timeoutSeconds !== undefined) setTimeout(() => endByTimeout(false), o.timeoutSeconds * 1000).unref();
+  const interrupts = new InterruptWatch(onInterrupt);
+  if (o.timeoutSeconds !== undefined) {
+    interrupts.startThread({ at: Date.now() + o.timeoutSeconds * 1000, message: timeoutMessage });
+    setTimeout(() => endByTimeout(false), o.timeoutSeconds * 1000).unref();
+  }
   // Loaded only now, so the host worker (started above) boots while this module graph loads.
   const { LuaVm } = await import('../vm/lua-vm.js');
   // Built on the first network wait, so print("hi") never loads the transport modules.
@@ -103,5 +110,11 @@ export async function createCliRuntime(o: CliRuntimeOptions): Promise<CliRuntime
   vm = await LuaVm.create({ rpc: () => host.rpc(), asyncRpc: () => host.asyncRpc(), ring: host.ring, exit, noEnv: o.noEnv, inProcess: handle, progress: o.progress, onSocketLoad: () => { socketLoaded = true; } });
   // A write to a closed pipe: lua5.4 is killed by SIGPIPE unless LuaSocket is loaded (it ignores it).
   vm.files.onBrokenPipe = () => { if (!socketLoaded) dieBySigpipe(); };
-  return { vm, exit, scriptStarts: () => watcher.waitReady(), scriptEnded: () => { scriptDone = true; } };
+  const started = vm;
+  return {
+    vm,
+    exit,
+    scriptStarts: (interactive) => interrupts.scriptStarts(started, interactive),
+    scriptEnded: () => { scriptDone = true; interrupts.scriptEnded(); },
+  };
 }

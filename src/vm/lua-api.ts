@@ -68,6 +68,7 @@ export interface RawLua {
   _lua_absindex(L: number, idx: number): number;
   _lua_rawset(L: number, idx: number): void;
   _lua_sethook(L: number, hook: number, mask: number, count: number): void;
+  _lua_gethook(L: number): number;
   _luaL_where(L: number, level: number): void;
   _lua_concat(L: number, n: number): void;
   _lua_rotate(L: number, idx: number, n: number): void;

@@ -372,6 +372,36 @@ export class LuaVm {
     m._lua_sethook(this.driverThread || this.L, this.stopHook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKLINE | LUA_MASKCOUNT, 1);
   }
 
+  private busyHook = 0;
+  private onBusy: (() => void) | null = null;
+
+  /**
+   * Calls onBusy (once) when the script has run `count` VM instructions: a count hook on the driver
+   * thread, which coroutines it creates inherit, each removing it from itself when it fires. The CLI
+   * starts its SIGINT watcher thread only for scripts that run that long (src/runtime/cli-watcher-start.ts).
+   * A hook makes the interpreter check every instruction, so it is meant for a short stretch.
+   */
+  watchBusy(count: number, onBusy: () => void): void {
+    const m = this.api.m;
+    this.onBusy = onBusy;
+    this.busyHook ||= m.addFunction((Lh: number) => {
+      m._lua_sethook(Lh, 0, 0, 0);
+      const call = this.onBusy;
+      this.onBusy = null;
+      call?.();
+      return 0;
+    }, 'vii');
+    const LUA_MASKCOUNT = 8;
+    m._lua_sethook(this.driverThread || this.L, this.busyHook, LUA_MASKCOUNT, count);
+  }
+
+  /** Removes watchBusy's hook from the driver thread unless another hook (interrupt()'s) replaced it. */
+  unwatchBusy(): void {
+    const m = this.api.m;
+    const T = this.driverThread || this.L;
+    if (this.busyHook && m._lua_gethook(T) === this.busyHook) m._lua_sethook(T, 0, 0, 0);
+  }
+
   /** Runs `lua_close`: __gc metamethods and pending to-be-closed variables run, as at the end of `lua`. */
   close(): void {
     // The script's main chunk runs in the driver thread: close its pending to-be-closed variables
