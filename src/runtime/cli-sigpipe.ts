@@ -1,9 +1,9 @@
 // SIGPIPE as the `lua` CLI has it: a write to a closed pipe kills the script (`lua gen.lua | head -1`
 // ends at once, status 141) until the script loads LuaSocket, whose socket_open() ignores SIGPIPE for
 // the rest of the process (from then on the write fails with "Broken pipe", 32).
-// Node ignores SIGPIPE and the process keeps it ignored (a listener or a restored default changed
-// how undici's proxy tunnels behaved in this process): the write fails with EPIPE, and only then, when
-// native Lua would have been killed, the default action is restored and the signal raised.
+// Node ignores SIGPIPE and the process keeps it ignored (a socket write to a closed peer must fail
+// with EPIPE, not end the process): the write fails with EPIPE, and only then, when native Lua would
+// have been killed, the default action is restored and the signal raised.
 
 /** Ends the process by SIGPIPE, as the failed write would have under SIG_DFL. */
 export function dieBySigpipe(): never {

@@ -69,6 +69,8 @@ const isInstalled = (root: string): boolean => root.split(path.sep).includes('no
  */
 export class PackLayout {
   private readonly deps: [name: string, keyPrefix: string, dir: string][] = [];
+  /** [link, real]: a dependency found through a symlink (a linked node_modules, pnpm's store). */
+  private readonly links: [link: string, real: string][] = [];
 
   constructor(readonly root: string) {}
 
@@ -82,6 +84,7 @@ export class PackLayout {
         let real = candidate;
         try { real = fs.realpathSync(candidate); } catch { /* keep the path found */ }
         this.deps.push([name, `node_modules/${name}/`, real + path.sep]);
+        if (real !== candidate) this.links.push([candidate + path.sep, real + path.sep]);
         return text.toString('utf8');
       }
       if (path.dirname(dir) === dir) return undefined;
@@ -91,6 +94,18 @@ export class PackLayout {
   file(key: string): string {
     for (const [, prefix, dir] of this.deps) if (key.startsWith(prefix)) return dir + key.slice(prefix.length);
     return path.join(this.root, key);
+  }
+
+  /**
+   * The path Node means for a file of a dependency: its real one. Node's own answer can keep a linked
+   * path: its realpathSync skips resolving once the last fs.stat of the process saw a pipe or socket
+   * (nodejs/node#51142; the CLI stats its stdout), and then a module loaded later (undici's
+   * proxy-agent) would be a second copy beside the packed ones, with other Symbols: "this[kDispatch]
+   * is not a function".
+   */
+  canonical(file: string): string {
+    for (const [link, real] of this.links) if (file.startsWith(link)) return real + file.slice(link.length);
+    return file;
   }
 
   key(file: string): string | undefined {
@@ -244,7 +259,7 @@ export function installModulePack(root = PACK_ROOT): boolean {
       const hit = key !== undefined && Object.hasOwn(manifest.resolutions, key) ? manifest.resolutions[key] : undefined;
       if (hit !== undefined) return layout.file(hit);
     }
-    return resolve.call(this, request, parent, isMain, options);
+    return layout.canonical(resolve.call(this, request, parent, isMain, options));
   };
   const loadJs = M._extensions['.js']!;
   M._extensions['.js'] = function (module, filename) {

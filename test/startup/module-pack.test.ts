@@ -4,15 +4,15 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { installModulePack, packIsCurrent, type PackManifest } from '../../src/startup/module-pack.js';
 import { REPO_ROOT } from '../oracle/lua-runner.js';
 
-function node(code: string, env: Record<string, string> = {}): Promise<string> {
+function node(code: string, env: Record<string, string> = {}, cwd = REPO_ROOT): Promise<string> {
   // The caller's own LUAHTTP_NO_PACK must not decide what these cases see.
   const { LUAHTTP_NO_PACK: _ignored, ...base } = process.env;
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['-e', code], { cwd: REPO_ROOT, env: { ...base, ...env }, timeout: 30_000 }, (err, stdout, stderr) => {
+    execFile(process.execPath, ['-e', code], { cwd, env: { ...base, ...env }, timeout: 30_000 }, (err, stdout, stderr) => {
       if (err) reject(new Error(`${err.message}\n${stderr}`)); else resolve(stdout);
     });
   });
@@ -100,5 +100,44 @@ describe('module pack', () => {
       m.checks.push({ file: 'node_modules/wasmoon/package.json', version: '1.16.0' });
       expect(packIsCurrent(m, root)).toBe(false);
     });
+  });
+});
+
+// A git worktree or a pnpm install reaches its dependencies through a symlink. Once the process has
+// stat'ed a pipe (the CLI checks its stdout), Node's realpath keeps such a path as it is
+// (nodejs/node#51142), so a module loaded after that (undici's proxy-agent, not in the pack) came from
+// the linked path while the packed undici modules sit at the real one: two copies of undici's
+// symbols, and "this[kDispatch] is not a function". Here: a checkout whose node_modules is a symlink.
+describe('with a symlinked node_modules', () => {
+  const checkout = fs.mkdtempSync(path.join(os.tmpdir(), 'luahttp-linked-'));
+  for (const part of ['bin', 'dist', 'lua', 'package.json']) {
+    fs.cpSync(path.join(REPO_ROOT, part), path.join(checkout, part), { recursive: true, preserveTimestamps: true });
+  }
+  // The pack is current while dist/cli/main.js keeps the mtime it was built with; a copy's mtime may
+  // lose the sub-millisecond part, so the copy's manifest names the copy's.
+  const manifestFile = path.join(checkout, 'dist/pack/manifest.json');
+  const copied = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as PackManifest;
+  copied.checks.find((c) => c.file === 'dist/cli/main.js')!.mtimeMs = fs.statSync(path.join(checkout, 'dist/cli/main.js')).mtimeMs;
+  fs.writeFileSync(manifestFile, JSON.stringify(copied));
+  fs.symlinkSync(fs.realpathSync(path.join(REPO_ROOT, 'node_modules')), path.join(checkout, 'node_modules'), 'dir');
+  afterAll(() => fs.rmSync(checkout, { recursive: true, force: true }));
+
+  test('the checkout serves its modules from the pack', async () => {
+    expect(JSON.parse(await node(WHERE_ARGS_LOADS_FROM, {}, checkout))).toEqual({ installed: true, fromPack: true, fromFile: false });
+  });
+
+  test('undici modules loaded after the packed ones are the same copies (an https request through a proxy, stdout a pipe)', async () => {
+    // The proxy is named, so --no-private refuses it at its lookup: no server needed, nothing sent;
+    // the answer is the policy's only if the proxy agent and the packed undici agree.
+    const request = (url: string, proxy: string): string => `do local b, c = require("socket.http").request { url = "${url}", proxy = "${proxy}" } print(b, c) end`;
+    const lua = [
+      request('http://public.example/', 'http://localhost:1/'),
+      request('https://public.example/', 'http://localhost:1/'),
+    ].join('\n');
+    const out = await node(`
+      const r = require('child_process').spawnSync(process.execPath, ['bin/luahttp.js', '--no-private', '-e', ${JSON.stringify(lua)}], { env: { ...process.env, http_proxy: '', https_proxy: '', HTTPS_PROXY: '', HTTP_PROXY: '', all_proxy: '', ALL_PROXY: '' } });
+      process.stdout.write(r.stdout.toString('latin1') + r.stderr.toString('latin1'));`, {}, checkout);
+    const blocked = /^nil\tblocked by policy \(loopback address (127\.0\.0\.1|::1)\)$/;
+    expect(out.split('\n').filter(Boolean)).toEqual([expect.stringMatching(blocked), expect.stringMatching(blocked)]);
   });
 });
