@@ -18,9 +18,9 @@ import type { LuaVm } from '../vm/lua-vm.js';
 import { startWatcher, type InterruptReason, type Watcher } from './cli-interrupts.js';
 
 /**
- * VM instructions after which a script counts as busy (~10 ms of Lua). A one-GET script (`require
- * "socket.http"` and its modules, the request, a print) runs ~35,000, so short scripts never start
- * the thread; a busy loop reaches it within milliseconds.
+ * VM instructions after which a script counts as busy: ~7 ms of a tight Lua loop here. A one-GET
+ * script (`require "socket.http"` and its modules, the request, a print) runs fewer than 5,000, so
+ * short scripts never start the thread.
  */
 export const BUSY_INSTRUCTIONS = 1_000_000;
 
