@@ -163,6 +163,10 @@ ourmodule("luahttp.http.cookie_syntax", "http/cookie_syntax.lua")
 ourmodule("luahttp.http.expiry_heap", "http/expiry_heap.lua")
 ourmodule("http.h1_reason_phrases", "http/h1_reason_phrases.lua")
 ourmodule("http.compat.socket", "http/compat/socket.lua")
+ourmodule("http.websocket", "http/websocket.lua")
+ourmodule("luahttp.http.wsframes", "http/websocket-frames.lua")
+ourmodule("luahttp.http.wssocket", "http/websocket-socket.lua")
+ourmodule("luahttp.http.sha1", "http/sha1.lua")
 -- The part of cqueues lua-http scripts fan out with, on luahttp's tasks.
 ourmodule("cqueues", "cqueues.lua")
 -- cjson.null is a NULL light userdata, as lua-cjson's. Lua prints one with C's "%p": glibc writes

@@ -1,0 +1,48 @@
+-- http.websocket's handshake: the request a server receives (lua-http's headers, the script's own,
+-- subprotocols), the response fields a script reads, redirects followed, http:// URIs.
+local websocket = require "http.websocket"
+local WS = arg[15]
+
+local h = websocket.new_from_uri(WS .. "/headers?x=1", { "chat", "superchat" })
+h.request.headers:append("x-extra", "yes")
+h.request.headers:upsert("user-agent", "ws-test/1")
+print("to_uri", h.request:to_uri())
+print("key", #h.key, h.request.headers:get("sec-websocket-key") == h.key, h.request.headers:get("sec-websocket-protocol"))
+print("protocols", h.protocols[1], h.protocols[2], h.protocols.chat, h.protocols.other)
+assert(h:connect(5))
+print(h:receive(5))
+print("protocol", h.protocol)
+h:close()
+
+local n = websocket.new_from_uri(WS .. "/headers")
+assert(n:connect(5))
+print(n:receive(5))
+n:close()
+
+local p = websocket.new_from_uri(WS .. "/protocol?choose=superchat", { "chat", "superchat" })
+print("connect", p:connect(5))
+print("protocol", p.protocol, p.headers:get("sec-websocket-protocol"))
+local fields = {}
+for name, value in p.headers:each() do
+  if name ~= "sec-websocket-accept" then fields[#fields + 1] = name .. "=" .. value end
+end
+print("response", table.concat(fields, " "))
+print("accept", #p.headers:get("sec-websocket-accept"))
+p:close()
+
+local r = websocket.new_from_uri(WS .. "/redirect")
+print("redirect", r:connect(5))
+print("echo", r:send("after redirect"), r:receive(5))
+r:close()
+local nr = websocket.new_from_uri(WS .. "/redirect")
+nr.request.follow_redirects = false
+print("no redirect", nr:connect(5))
+
+local http = websocket.new_from_uri((WS:gsub("^ws:", "http:")) .. "/echo")
+print("http uri", http:connect(5))
+print("echo", http:send("over http uri"), http:receive(5))
+http:close()
+local t = websocket.new_from_uri(WS .. "/echo")
+t.request.headers:upsert(":path", "/headers?changed")
+print("changed path", t:connect(5), (t:receive(5)):match("^[^\n]*"))
+t:close()

@@ -1,0 +1,47 @@
+-- http.websocket: pings and pongs. The client's send_ping/send_pong and numeric opcodes as the server
+-- sees them; a server's ping answered inside receive(); pongs and pings between fragments skipped.
+local websocket = require "http.websocket"
+local WS = arg[15]
+
+local r = websocket.new_from_uri(WS .. "/report")
+assert(r:connect(5))
+print("ping", r:send_ping("are you there"))
+print("report", r:receive(5))
+print("ping empty", r:send_ping())
+print("report", r:receive(5))
+print("pong", r:send_pong("\0\255"))
+print("report", r:receive(5))
+print("opcode 9", r:send("as ping", 9))
+print("report", r:receive(5))
+print("opcode 10", r:send("as pong", 0xA))
+print("report", r:receive(5))
+print("opcode 0", r:send("continuation", 0))
+print("report", r:receive(5))
+print("send_frame no FIN", r:send_frame({ opcode = 1, data = "part", MASK = true }))
+print("report", r:receive(5))
+print("send_frame unmasked", r:send_frame({ opcode = 2, FIN = true, data = "plain" }))
+print("report", r:receive(5))
+local ok, e = pcall(r.send_ping, r, ("p"):rep(126))
+print("control too long", ok, (tostring(e):gsub("^.-:%d+: ", "")))
+print("ping 125", r:send_ping(("p"):rep(125)))
+print("report", (r:receive(5)))
+r:close()
+
+local p = websocket.new_from_uri(WS .. "/ping?data=hi%00there")
+assert(p:connect(5))
+-- The server's ping is answered while receive() waits; the server reports the pong it got.
+print("after server ping", p:receive(5))
+print("echo", p:send("still open"), p:receive(5))
+p:close()
+
+local u = websocket.new_from_uri(WS .. "/pong")
+assert(u:connect(5))
+print("unsolicited pong skipped", u:receive(5))
+u:close()
+
+local f = websocket.new_from_uri(WS .. "/fragments")
+assert(f:connect(5))
+print("fragments", f:receive(5))
+local b, kind = f:receive(5)
+print("binary fragments", #b, b:byte(1), b:byte(2), kind)
+f:close()
