@@ -1,6 +1,6 @@
 // `luahttp --allow/--deny/--no-private`: the network policy (src/io/transport/network-policy.ts) holds
 // for every socket a script can open — socket.http and ssl.https (every redirect hop), socket.tcp,
-// socket.udp, socket.dns, smtp, ftp, ssl.wrap — and a refused connection returns `nil, "blocked by
+// socket.udp, socket.dns, smtp, ftp, ssl.wrap, http.websocket — and a refused connection returns `nil, "blocked by
 // policy (…)"` with nothing sent: a guard server counts every TCP connection and UDP datagram that
 // reaches it. Without the flags the CLI stays open.
 import dgram from 'node:dgram';
@@ -172,6 +172,9 @@ describe('--no-private', () => {
       `do print(require("socket.smtp").send { from = "<a@example.com>", rcpt = "<b@example.com>", server = "127.0.0.1", port = ${p},
           source = require("socket.smtp").message { body = "hi" } }) end`,
       `do print(require("socket.ftp").get(${q(`ftp://127.0.0.1:${p}/file.txt`)})) end`,
+      // lua-http's websockets ride on socket.tcp (and ssl.wrap for wss://).
+      `do print(require("http.websocket").new_from_uri(${q(`ws://127.0.0.1:${p}/`)}):connect(5)) end`,
+      `do print(require("http.websocket").new_from_uri(${q(`wss://localhost:${p}/`)}):connect(5)) end`,
     ].join('\n'));
     expect(lines).toEqual([
       'nil\tblocked by policy (loopback address 127.0.0.1)',
@@ -184,6 +187,8 @@ describe('--no-private', () => {
       'false\tclosed',
       'nil\tblocked by policy (loopback address 127.0.0.1)',
       'nil\tblocked by policy (loopback address 127.0.0.1)',
+      'nil\tflush: blocked by policy (loopback address 127.0.0.1)\tnil',
+      expect.stringMatching(/^nil\tflush: blocked by policy \(loopback address (127\.0\.0\.1|::1)\)\tnil$/),
     ]);
     expect(guard.connections).toBe(0);
     expect(guard.datagrams).toBe(0);
