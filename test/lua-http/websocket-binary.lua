@@ -1,7 +1,11 @@
 -- http.websocket: binary messages are bytes both ways (NUL, 0xFF, every byte value, 7/16/64-bit
 -- lengths), and the frames the client puts on the wire (masked, as the server reports them).
 local websocket = require "http.websocket"
-local WS = arg[15]
+-- The websocket server's URLs are the arguments that start with ws:// and wss://.
+local WS, WSS
+for _, a in ipairs(arg) do
+  if a:match("^ws://") then WS = a elseif a:match("^wss://") then WSS = a end
+end
 
 local function hex(s) return (s:gsub(".", function(c) return ("%02x"):format(c:byte()) end)) end
 local function sum(s)

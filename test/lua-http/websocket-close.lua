@@ -1,7 +1,11 @@
 -- http.websocket: closing. Codes and reasons both ways, a close without a code, lua-http's own
 -- closes for broken frames (1002, 1007), a peer that just goes away, and close() twice.
 local websocket = require "http.websocket"
-local WS = arg[15]
+-- The websocket server's URLs are the arguments that start with ws:// and wss://.
+local WS, WSS
+for _, a in ipairs(arg) do
+  if a:match("^ws://") then WS = a elseif a:match("^wss://") then WSS = a end
+end
 
 local function hex(s) return s and (s:gsub(".", function(c) return ("%02x"):format(c:byte()) end)) end
 local function show(name, ws)

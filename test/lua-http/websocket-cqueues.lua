@@ -2,7 +2,11 @@
 -- talking through a relay (each waits in receive() for the other: they must run at once).
 local websocket = require "http.websocket"
 local cqueues = require "cqueues"
-local WS = arg[15]
+-- The websocket server's URLs are the arguments that start with ws:// and wss://.
+local WS, WSS
+for _, a in ipairs(arg) do
+  if a:match("^ws://") then WS = a elseif a:match("^wss://") then WSS = a end
+end
 
 local cq = cqueues.new()
 local got = {}

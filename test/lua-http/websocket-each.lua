@@ -1,7 +1,11 @@
 -- http.websocket: each() yields message, kind until the connection ends (a server close ends the loop
 -- and records the code), and a loop may stop early.
 local websocket = require "http.websocket"
-local WS = arg[15]
+-- The websocket server's URLs are the arguments that start with ws:// and wss://.
+local WS, WSS
+for _, a in ipairs(arg) do
+  if a:match("^ws://") then WS = a elseif a:match("^wss://") then WSS = a end
+end
 
 local ws = websocket.new_from_uri(WS .. "/echo")
 assert(ws:connect(5))

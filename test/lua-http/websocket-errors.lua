@@ -1,7 +1,11 @@
 -- http.websocket's failures in lua-http's words: refused, a refused upgrade (403), handshake answers
 -- RFC 6455 refuses, timeouts while connecting and receiving, a server that hangs up, misuse.
 local websocket = require "http.websocket"
-local WS = arg[15]
+-- The websocket server's URLs are the arguments that start with ws:// and wss://.
+local WS, WSS
+for _, a in ipairs(arg) do
+  if a:match("^ws://") then WS = a elseif a:match("^wss://") then WSS = a end
+end
 local closed = arg[3]:gsub("^http:", "ws:")
 
 local function try(...)

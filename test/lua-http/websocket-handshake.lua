@@ -1,7 +1,11 @@
 -- http.websocket's handshake: the request a server receives (lua-http's headers, the script's own,
 -- subprotocols), the response fields a script reads, redirects followed, http:// URIs.
 local websocket = require "http.websocket"
-local WS = arg[15]
+-- The websocket server's URLs are the arguments that start with ws:// and wss://.
+local WS, WSS
+for _, a in ipairs(arg) do
+  if a:match("^ws://") then WS = a elseif a:match("^wss://") then WSS = a end
+end
 
 local h = websocket.new_from_uri(WS .. "/headers?x=1", { "chat", "superchat" })
 h.request.headers:append("x-extra", "yes")

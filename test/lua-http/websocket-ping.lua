@@ -1,7 +1,11 @@
 -- http.websocket: pings and pongs. The client's send_ping/send_pong and numeric opcodes as the server
 -- sees them; a server's ping answered inside receive(); pongs and pings between fragments skipped.
 local websocket = require "http.websocket"
-local WS = arg[15]
+-- The websocket server's URLs are the arguments that start with ws:// and wss://.
+local WS, WSS
+for _, a in ipairs(arg) do
+  if a:match("^ws://") then WS = a elseif a:match("^wss://") then WSS = a end
+end
 
 local r = websocket.new_from_uri(WS .. "/report")
 assert(r:connect(5))

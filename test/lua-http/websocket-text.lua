@@ -1,7 +1,11 @@
 -- http.websocket: text messages to an echo server (ws://), the object's states and fields, and what
 -- send/receive answer once the connection is closed.
 local websocket = require "http.websocket"
-local WS = arg[15]
+-- The websocket server's URLs are the arguments that start with ws:// and wss://.
+local WS, WSS
+for _, a in ipairs(arg) do
+  if a:match("^ws://") then WS = a elseif a:match("^wss://") then WSS = a end
+end
 
 local ws = websocket.new_from_uri(WS .. "/echo")
 print("new", tostring(ws), ws.type, ws.readyState, ws.socket, ws.headers, ws.protocol, ws.got_close_code)

@@ -2,7 +2,13 @@
 -- context with the test CA added), text and binary both ways, and a server the context does not trust.
 local websocket = require "http.websocket"
 local http_tls = require "http.tls"
-local WSS, CA = arg[16], arg[12]
+-- The websocket server's URLs are the arguments that start with ws:// and wss://.
+local WS, WSS
+for _, a in ipairs(arg) do
+  if a:match("^ws://") then WS = a elseif a:match("^wss://") then WSS = a end
+end
+-- The test CA (arg[12]) signed the wss:// server's certificate.
+local CA = arg[12]
 
 local function trusted()
   local ctx = http_tls.new_client_context()
