@@ -8,14 +8,16 @@ import { normalizeOutput } from './oracle/normalize.js';
 import {
   RUN_TIMEOUT_MS, decodeGolden, exitLabel, goldenPathFor, listScripts, luahttpRun, showBytes, type Servers, startServers,
 } from './oracle/lua-runner.js';
-import { LUA_HTTP_DIR } from './oracle/lua-http-runner.js';
+import { LUA_HTTP_DIR, withWebsocketServer } from './oracle/lua-http-runner.js';
 
+let base: Servers;
 let servers: Servers;
 beforeAll(async () => {
-  servers = await startServers();
+  base = await startServers();
+  servers = await withWebsocketServer(base);
 }, 30_000);
 afterAll(async () => {
-  await servers?.close();
+  await Promise.all([servers?.close(), base?.close()]);
 });
 
 describe('luahttp matches native lua5.4 + lua-http 0.4', () => {

@@ -4,6 +4,7 @@
 // Scripts live in test/lua-http/ with goldens in the format of lua-runner.ts.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { startWebsocketServer } from '../servers/websocket-server.js';
 import { REPO_ROOT, runProcess, type RunResult, type Servers } from './lua-runner.js';
 
 export const LUA_HTTP_DIR = path.join(REPO_ROOT, 'test/lua-http');
@@ -20,6 +21,20 @@ export const HAS_NATIVE_LUA_HTTP = spawnSync('lua5.4', ['-e', 'require("http.req
   stdio: 'ignore',
   env: { ...process.env, LUA_PATH: LUA_HTTP_ORACLE_PATH },
 }).status === 0;
+
+/**
+ * The websocket server of the websocket-* scripts (test/servers/websocket-server.ts), its ws:// URL (and
+ * wss:// with `tls`) appended to `servers.args`: the scripts find them by scheme, not position.
+ * close() stops the websocket server only.
+ */
+export async function withWebsocketServer(servers: Servers, tls?: { key: Buffer; cert: Buffer }): Promise<Servers> {
+  const ws = await startWebsocketServer(tls);
+  return {
+    ...servers,
+    args: [...servers.args, ws.url, ...(ws.tlsUrl ? [ws.tlsUrl] : [])],
+    close: () => ws.close(),
+  };
+}
 
 /** A test/lua-http script under native lua5.4 + lua-http, with the servers' URLs as arguments. */
 export function nativeLuaHttpRun(script: string, servers: Servers): Promise<RunResult> {

@@ -19,7 +19,7 @@ import {
   describeDifference, listModuleTests, listScripts, mapLimit, nativeModuleRun, nativeRun, type RunResult, type Servers,
   startServers,
 } from './lua-runner.js';
-import { LUA_HTTP_DIR, nativeLuaHttpRun } from './lua-http-runner.js';
+import { LUA_HTTP_DIR, nativeLuaHttpRun, withWebsocketServer } from './lua-http-runner.js';
 
 const CHECK = process.env.LUAHTTP_ORACLE_CHECK === '1';
 let servers: Servers;
@@ -99,12 +99,18 @@ test(CHECK ? 'committed test/lua-modules goldens match native LuaSocket' : 'reco
 }, 600_000);
 
 test(CHECK ? 'committed test/lua-http goldens match native lua5.4 + lua-http' : 'record test/lua-http goldens from native lua5.4 + lua-http', async () => {
-  const problems = await recordSet({
-    dir: LUA_HTTP_DIR,
-    scripts: listScripts(LUA_HTTP_DIR),
-    run: (script) => nativeLuaHttpRun(script, servers),
-    stdout: (r) => normalizeOutput(r.stdout),
-    mayFail: () => false,
-  });
-  expect(problems).toBe('');
+  // Started here: the websocket server's lifetime is bounded, and the sets above take minutes.
+  const withWs = await withWebsocketServer(servers);
+  try {
+    const problems = await recordSet({
+      dir: LUA_HTTP_DIR,
+      scripts: listScripts(LUA_HTTP_DIR),
+      run: (script) => nativeLuaHttpRun(script, withWs),
+      stdout: (r) => normalizeOutput(r.stdout),
+      mayFail: () => false,
+    });
+    expect(problems).toBe('');
+  } finally {
+    await withWs.close();
+  }
 }, 600_000);
