@@ -20,6 +20,8 @@ local EINVAL, ELOOP = 22, 40
 local methods = {
   -- One cookie store shared by every request that has none of its own (as lua-http's default store).
   cookie_store = new_cookie_store(),
+  -- Proxies from the environment, read once as lua-http does when it loads.
+  proxies = require("http.proxies").new():update(),
   is_top_level = true,
   expect_100_timeout = 1,
   follow_redirects = true,
@@ -83,7 +85,7 @@ local function new_connect(u, authority)
 end
 
 -- Settings a script set on this request (not the class defaults) are copied.
-local OWN = { "cookie_store", "is_top_level", "site_for_cookies", "expect_100_timeout", "follow_redirects", "max_redirects", "post301", "post302" }
+local OWN = { "cookie_store", "proxies", "is_top_level", "site_for_cookies", "expect_100_timeout", "follow_redirects", "max_redirects", "post301", "post302" }
 
 function methods:clone()
   local c = setmetatable({
@@ -232,14 +234,14 @@ function methods:go(timeout)
       sent:append("cookie", cookies)
     end
   end
-  local headers, stream, errno = stream_mt.exchange(self, deadline, sent)
+  local headers, stream, errno = stream_mt.exchange(self, timeout, sent)
   if not headers then return nil, stream, errno end
   if store then store:store_from_request(sent, headers, self.host, self.site_for_cookies) end
   if self.follow_redirects and headers:get(":status"):sub(1, 1) == "3" then
     stream:shutdown()
     local new, err, errno2 = self:handle_redirect(headers)
     if not new then return nil, err, errno2 end
-    return new:go(deadline and (deadline - stream_mt.now()))
+    return new:go(deadline and math.max(deadline - stream_mt.now(), 0))
   end
   return headers, stream
 end

@@ -5,8 +5,12 @@ local new_headers = require("http.headers").new
 local core = require("luahttp.core.http")
 local waits = require("luahttp.coroutines")
 local socket = require("socket")
+local timed = require("luahttp.http.timed")
+local tls = require("http.tls")
+local uri = require("luahttp.http.uri")
+local mime = require("mime")
 
-local setmetatable, type, tostring, tonumber, lower = setmetatable, type, tostring, tonumber, string.lower
+local setmetatable, getmetatable, assert, error, type, tostring, tonumber, lower, select = setmetatable, getmetatable, assert, error, type, tostring, tonumber, string.lower, select
 local concat = table.concat
 local PENDING, canyield, await = waits.PENDING, waits.canyield, waits.await
 
@@ -14,13 +18,40 @@ local M = {}
 
 M.now = socket.gettime
 
+-- errno values as lua-http reports them on Linux (cqueues.errno), and cqueues' code for OpenSSL failures.
+local ETIMEDOUT, EPIPE, EILSEQ, EOPNOTSUPP, EOPENSSL = 110, 32, 84, 95, -1935895353
+local TIMEDOUT = "read: Connection timed out"
+-- strerror(EILSEQ): lua-http's word for bytes that are not HTTP.
+local EILSEQ_TEXT = "Invalid or incomplete multibyte or wide character"
+
 -- How the core reports failures (LuaSocket's words) and what lua-http reports for them on Linux.
 local ERRORS = {
   ["connection refused"] = { "flush: Connection refused", 111 },
-  timeout = { "read: Connection timed out", 110 },
-  closed = { "Broken pipe", 32 },
+  timeout = { TIMEDOUT, ETIMEDOUT },
+  closed = { "Broken pipe", EPIPE },
 }
-local function failure(err)
+-- TLS handshake failures: luahttp's core words them as LuaSec does ("certificate verify failed
+-- (reason)"); cqueues' starttls gives OpenSSL's error string. Node's OpenSSL names a chain that
+-- stops at an unknown issuer "unable to verify the first certificate" where the system's OpenSSL,
+-- under lua-http, says "unable to get local issuer certificate".
+local VERIFY_REASONS = { ["unable to verify the first certificate"] = "unable to get local issuer certificate" }
+local function tlsfailure(err)
+  local reason = err:match("^certificate verify failed %((.*)%)$")
+  if reason then
+    return "starttls: error:0A000086:SSL routines::certificate verify failed:" .. (VERIFY_REASONS[reason] or reason), EOPENSSL
+  end
+  if err == "certificate verify failed" then return "starttls: error:0A000086:SSL routines::certificate verify failed", EOPENSSL end
+  if err == "wrong version number" then return "starttls: error:0A00010B:SSL routines::wrong version number", EOPENSSL end
+  -- The server closed during the handshake: cqueues reports the failed write.
+  if err == "unexpected eof while reading" then return "starttls: Broken pipe", EPIPE end
+  return nil
+end
+-- handshake: the failure came before the response head of an https request.
+local function failure(err, handshake)
+  if handshake and type(err) == "string" then
+    local msg, errno = tlsfailure(err)
+    if msg then return nil, msg, errno end
+  end
   local e = ERRORS[err]
   if e then return nil, e[1], e[2] end
   return nil, tostring(err), nil
@@ -41,6 +72,12 @@ local function hasbody(method, status)
   return not (status == 204 or status == 304 or (status >= 100 and status < 200))
 end
 
+-- The core's body framings: 1 by length, 2 until closed, 3 chunked.
+local BY_LENGTH, UNTIL_CLOSED, CHUNKED = 1, 2, 3
+-- The largest piece of a body that is not chunked: lua-http hands out what one socket read gave,
+-- so a read returns what has arrived (at least a byte) rather than waiting for a full block.
+local PIECE = 16384
+
 local methods = {}
 local mt = { __name = "http.h1_stream", __index = methods }
 -- A stream dropped before its body ended gives its exchange back (the body lives outside Lua's heap).
@@ -48,44 +85,112 @@ mt.__gc = function(self)
   if self._h then core.close(self._h, true) end
 end
 
--- The next piece of the body: a string, nil at its end, or nil, message, errno.
-function methods:get_next_chunk(timeout) -- luacheck: ignore timeout (the exchange's deadline applies)
-  local pending = self._unget
-  if pending then
-    self._unget = nil
-    return pending
-  end
+-- Pieces the script was handed back (unget) or that get_headers read ahead, oldest first.
+local function queued(self)
+  local q = self._queue
+  local first = q.first
+  if first > q.last then return nil end
+  local piece = q[first]
+  q[first] = nil
+  q.first = first + 1
+  return piece
+end
+local function enqueue(self, piece)
+  local q = self._queue
+  q.last = q.last + 1
+  q[q.last] = piece
+end
+
+-- The next piece from the core: a string, nil at the end of the body, or nil, message, errno (then
+-- the stream stays ended with that error). A chunked body's end makes its trailers available.
+local function readpiece(self)
   local h = self._h
   if not h then
     if self._err then return nil, self._err, self._errno end
     return nil
   end
-  local chunk, err = settle(h, core.receive(h, self._mode, self._length))
-  if chunk then return chunk end
+  local chunk, err = settle(h, core.receive(h, self._mode, self._length, PIECE))
+  -- shutdown() ended the exchange while this read waited.
+  if self._shut then return nil end
+  -- lua-http returns a socket read's piece with its (nil) error and errno: three values.
+  if chunk then return chunk, nil, nil end
   core.close(h)
   self._h = nil
   if err then
-    local _, msg, errno = failure(err)
+    local mode = self._mode
+    -- A body cut short of its Content-Length ends there for lua-http, without an error.
+    if mode == BY_LENGTH and err == "closed" then return nil, nil, nil end
+    local msg, errno
+    if mode == CHUNKED and (err == "closed" or err == "invalid chunk size") then
+      msg, errno = "read_body_chunk: " .. EILSEQ_TEXT, EILSEQ
+    else
+      msg, errno = select(2, failure(err))
+    end
     self._err, self._errno = msg, errno
     return nil, msg, errno
   end
+  if self._mode == CHUNKED then
+    self._trailers = "ready"
+    return nil
+  end
+  -- The end of a body delimited by the connection's close is a read that gave nothing (three
+  -- values); by length, lua-http had marked the stream ended after the last piece (one value).
+  if self._mode == UNTIL_CLOSED then return nil, nil, nil end
   return nil
+end
+
+-- readpiece with lua-http's timeout: when it runs out the read goes on, and the next call takes its piece.
+local function read(self, timeout)
+  local op = self._reading
+  if op == nil then
+    if timeout == nil or not self._h or not timed.available() then return readpiece(self) end
+    op = timed.start(readpiece, self)
+  end
+  if not timed.wait(op, timeout) then
+    self._reading = op
+    return nil, TIMEDOUT, ETIMEDOUT
+  end
+  self._reading = nil
+  return timed.results(op)
+end
+
+-- A timeout that counts down over several reads.
+local function remaining(deadline)
+  return deadline and math.max(deadline - M.now(), 0)
+end
+
+--- get_next_chunk([timeout]): the next piece of the body, nil at its end, or nil, message, errno.
+function methods:get_next_chunk(timeout)
+  local piece = queued(self)
+  if piece then return piece end
+  return read(self, timeout)
 end
 
 function methods:unget(s)
-  self._unget = self._unget and (s .. self._unget) or s
+  local q = self._queue
+  q.first = q.first - 1
+  q[q.first] = s
   return true
 end
 
--- go() has taken the response head already: what lua-http's HTTP/1 stream answers next is the
--- trailer block of a chunked body (once; luahttp's transport does not pass trailers on, so it is
--- empty), and nil for other bodies.
-function methods:get_headers()
-  if self._mode == 3 and not self._trailers then
-    self._trailers = true
-    return new_headers()
+-- The trailer block lua-http's HTTP/1 stream reads after a chunked body (once; luahttp's transport
+-- does not pass trailers on, so it is empty). Before the body's end, lua-http reads the rest of the
+-- body (kept for get_next_chunk) to reach it; other bodies have none: nil.
+function methods:get_headers(timeout)
+  local deadline = timeout and M.now() + timeout
+  while true do
+    if self._trailers == "ready" then
+      self._trailers = "taken"
+      return new_headers()
+    end
+    if not (self._h or self._reading) then return nil end
+    local piece, err, errno = read(self, remaining(deadline))
+    if piece then
+      enqueue(self, piece)
+    elseif err ~= nil then
+      return nil, err, errno
+    end
   end
-  return nil
 end
 
 local function nextchunk(self) return self:get_next_chunk() end
@@ -93,24 +198,13 @@ function methods:each_chunk()
   return nextchunk, self
 end
 
-function methods:get_body_as_string(timeout)
-  local parts, n = {}, 0
-  while true do
-    local chunk, err, errno = self:get_next_chunk(timeout)
-    if chunk == nil then
-      if err ~= nil then return nil, err, errno end
-      break
-    end
-    n = n + 1
-    parts[n] = chunk
-  end
-  return concat(parts, "", 1, n)
-end
-
-function methods:get_body_chars(count, timeout)
+-- Reads pieces until the body ends or `limit` bytes came (nil: no limit): the pieces, their count and
+-- length, or nil, message, errno (what was read is then dropped, as lua-http does).
+local function collect(self, limit, timeout)
+  local deadline = timeout and M.now() + timeout
   local parts, n, len = {}, 0, 0
-  while len < count do
-    local chunk, err, errno = self:get_next_chunk(timeout)
+  while limit == nil or len < limit do
+    local chunk, err, errno = self:get_next_chunk(remaining(deadline))
     if chunk == nil then
       if err ~= nil then return nil, err, errno end
       break
@@ -119,6 +213,18 @@ function methods:get_body_chars(count, timeout)
     parts[n] = chunk
     len = len + #chunk
   end
+  return parts, n, len
+end
+
+function methods:get_body_as_string(timeout)
+  local parts, n, errno = collect(self, nil, timeout)
+  if not parts then return nil, n, errno end
+  return concat(parts, "", 1, n)
+end
+
+function methods:get_body_chars(count, timeout)
+  local parts, n, len = collect(self, count, timeout)
+  if not parts then return nil, n, len end
   if n == 0 then return nil end
   local s = concat(parts, "", 1, n)
   if len > count then
@@ -129,9 +235,10 @@ function methods:get_body_chars(count, timeout)
 end
 
 function methods:get_body_until(pattern, plain, include_pattern, timeout)
+  local deadline = timeout and M.now() + timeout
   local body
   while true do
-    local chunk, err, errno = self:get_next_chunk(timeout)
+    local chunk, err, errno = self:get_next_chunk(remaining(deadline))
     if chunk == nil then
       if err ~= nil then return nil, err, errno end
       return body, err
@@ -147,8 +254,9 @@ function methods:get_body_until(pattern, plain, include_pattern, timeout)
 end
 
 function methods:save_body_to_file(file, timeout)
+  local deadline = timeout and M.now() + timeout
   while true do
-    local chunk, err, errno = self:get_next_chunk(timeout)
+    local chunk, err, errno = self:get_next_chunk(remaining(deadline))
     if chunk == nil then
       if err ~= nil then return nil, err, errno end
       return true
@@ -168,6 +276,8 @@ end
 -- Ends the exchange; the connection is dropped if the body was not read to its end.
 function methods:shutdown()
   local h = self._h
+  self._shut = true
+  self._reading = nil
   if h then
     self._h = nil
     core.close(h, true)
@@ -203,10 +313,9 @@ local function sendbody(h, body)
   return true
 end
 
-local function origin(req)
-  local host = req.host
+local function origin(scheme, host, port)
   if host:find(":", 1, true) then host = "[" .. host .. "]" end
-  return (req.tls and "https://" or "http://") .. host .. ":" .. tostring(req.port)
+  return scheme .. "://" .. host .. ":" .. tostring(port)
 end
 
 -- The request's wire head: Host from :authority, then the other fields in order.
@@ -223,38 +332,93 @@ local function wireheaders(headers)
   return list
 end
 
---- exchange(req, deadline[, headers]) → headers, stream | nil, message, errno
--- `headers` replaces req.headers on the wire (go() adds the cookie store's "cookie" to a copy).
-function M.exchange(req, deadline, headers)
-  headers = headers or req.headers
-  local method = headers:get(":method") or "GET"
-  local body = req.body
-  local extras
-  if deadline then extras = { deadline = math.max(deadline - M.now(), 0.001) } end
-  local h = core.request(origin(req), method, headers:get(":path") or "/", wireheaders(headers),
-    body ~= nil, nil, canyield(), extras)
+-- Sends the request body and reads the response head: status, raw header list, status line | nil, core error.
+local function sendandhead(h, body)
   if body ~= nil then
     local ok, err = sendbody(h, body)
-    if not ok then
-      core.close(h, true)
-      return failure(err)
-    end
+    if not ok then return nil, err end
   end
-  local status, _, raw = settle(h, core.receivehead(h))
+  local status, line, raw = settle(h, core.receivehead(h))
+  if not status then return nil, line end
+  return status, raw, line
+end
+
+-- Where the request goes: the server's origin and the target, or through a proxy as lua-http does it
+-- (an http URL in absolute form to the proxy; an https one tunnelled with CONNECT, by the core).
+local function route(req, headers)
+  local target = headers:get(":path") or "/"
+  local extras = req.tls and tls.coreoptions(req.ctx) or {}
+  local proxy = req.proxy
+  if proxy == nil and req.proxies then proxy = req.proxies:choose(req.tls and "https" or "http", req.host) end
+  -- luahttp's own *_proxy handling stays out: lua-http decided above.
+  extras.proxy = false
+  if not proxy then return origin(req.tls and "https" or "http", req.host, req.port), target, extras, headers end
+  if type(proxy) == "string" then
+    proxy = assert(uri.parse(proxy), "invalid proxy URI")
+  else
+    assert(type(proxy) == "table" and getmetatable(proxy) == nil and proxy.scheme, "invalid proxy URI")
+  end
+  local scheme = proxy.scheme
+  if scheme ~= "http" and scheme ~= "https" then error(("unsupported proxy type (%s)"):format(scheme), 3) end
+  local phost = assert(proxy.host, "proxy is missing host")
+  local pport = proxy.port or (scheme == "https" and 443 or 80)
+  if req.tls then
+    local userinfo = proxy.userinfo and (proxy.userinfo .. "@") or ""
+    local host = phost:find(":", 1, true) and "[" .. phost .. "]" or phost
+    extras.proxy = scheme .. "://" .. userinfo .. host .. ":" .. tostring(pport)
+    return origin("https", req.host, req.port), target, extras, headers
+  end
+  headers = headers:clone()
+  if proxy.userinfo then
+    headers:upsert("proxy-authorization", "basic " .. (mime.b64(proxy.userinfo)), true)
+  end
+  return origin(scheme, phost, pport), req:to_uri(false), extras, headers
+end
+
+--- exchange(req [, timeout [, headers]]) → headers, stream | nil, message, errno. The timeout bounds
+--- the wait for the response head only (the body is read with the stream's own timeouts). `headers`
+--- replaces req.headers on the wire (go() adds the cookie store's "cookie" to a copy).
+function M.exchange(req, timeout, headers)
+  headers = headers or req.headers
+  local method = headers:get(":method") or "GET"
+  -- undici opens no CONNECT tunnel a script could take over (lua-http hands its socket on).
+  if method == "CONNECT" then return nil, "CONNECT requests are not supported by luahttp", EOPNOTSUPP end
+  local body = req.body
+  local to, target, extras, sent = route(req, headers)
+  local cantime = timeout ~= nil and timed.available()
+  -- Where a timed wait cannot run, the core's deadline (which ends the whole exchange) bounds it.
+  if timeout and not cantime then extras.deadline = math.max(timeout, 0.001) end
+  local h = core.request(to, method, target, wireheaders(sent), body ~= nil, nil, canyield(), extras)
+  local status, raw, line
+  if cantime then
+    local op = timed.start(sendandhead, h, body)
+    if not timed.wait(op, timeout) then
+      core.close(h, true)
+      return nil, TIMEDOUT, ETIMEDOUT
+    end
+    status, raw, line = timed.results(op)
+  else
+    status, raw, line = sendandhead(h, body)
+  end
   if not status then
     core.close(h, true)
-    return failure(_)
+    if type(raw) == "string" and raw:find("^invalid response") then return nil, "read_status_line: " .. EILSEQ_TEXT, EILSEQ end
+    return failure(raw, req.tls)
+  end
+  -- lua-http reads "HTTP/1.x NNN reason" (the space after the code included); undici is laxer.
+  if not line:find("^HTTP/1%.[01] %d%d%d ") then
+    core.close(h, true)
+    return nil, "read_status_line: " .. EILSEQ_TEXT, EILSEQ
   end
   local response = new_headers()
   response:append(":status", tostring(status))
   for i = 1, #raw, 2 do response:append(lower(raw[i]), raw[i + 1]) end
-  local stream = setmetatable({}, mt)
+  local stream = setmetatable({ _queue = { first = 1, last = 0 } }, mt)
   if hasbody(method, status) then
     local length = tonumber(response:get_comma_separated("content-length") or "")
     local te = response:get_comma_separated("transfer-encoding")
     stream._h = h
-    -- The core's body framings: 1 by length, 2 until closed, 3 chunked.
-    stream._mode = (te and te ~= "identity") and 3 or (length and 1 or 2)
+    stream._mode = (te and te ~= "identity") and CHUNKED or (length and BY_LENGTH or UNTIL_CLOSED)
     stream._length = length
   else
     core.close(h)

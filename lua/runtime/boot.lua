@@ -167,8 +167,14 @@ ourmodule("http.websocket", "http/websocket.lua")
 ourmodule("luahttp.http.wsframes", "http/websocket-frames.lua")
 ourmodule("luahttp.http.wssocket", "http/websocket-socket.lua")
 ourmodule("luahttp.http.sha1", "http/sha1.lua")
+ourmodule("luahttp.http.timed", "http/timed.lua")
+ourmodule("http.tls", "http/tls.lua")
+ourmodule("http.proxies", "http/proxies.lua")
+ourmodule("openssl.ssl.context", "openssl/ssl/context.lua")
 -- The part of cqueues lua-http scripts fan out with, on luahttp's tasks.
 ourmodule("cqueues", "cqueues.lua")
+ourmodule("cqueues.condition", "cqueues/condition.lua")
+ourmodule("cqueues.promise", "cqueues/promise.lua")
 -- cjson.null is a NULL light userdata, as lua-cjson's. Lua prints one with C's "%p": glibc writes
 -- "(nil)", the WASM build's libc "0"; a metatable (shared by every light userdata, and luahttp makes
 -- no other) restores `userdata: (nil)`, which scripts print when a JSON field is null.

@@ -350,19 +350,24 @@ export function httpCore(api: LuaApi, io: HttpIo): Record<string, LuaCFunction> 
       });
     },
     /**
-     * receive(h, mode [, length]) → chunk | nil (end) | nil, err, with LuaSocket's socket sources:
+     * receive(h, mode [, length [, upto]]) → chunk | nil (end) | nil, err, with LuaSocket's socket sources:
      * BODY_LENGTH gives BLOCKSIZE pieces of a Content-Length body and drops a partial last piece on
      * error; until-closed (2) gives BLOCKSIZE pieces until the end; BODY_CHUNKED one piece per HTTP chunk.
+     * upto (lua-http's streams, which hand out what a socket read gave): BODY_LENGTH and until-closed
+     * give what has arrived, at least 1 byte and at most upto, instead of waiting for a full block.
      */
     receive(L) {
       const id = api.toInteger(L, 1);
       const ex = exchanges.get(id);
       if (!ex) return fail(L, 'closed');
       const mode = api.toInteger(L, 2);
+      const upto = api.type(L, 4) === LuaType.Number ? Math.max(1, api.toInteger(L, 4)) : 0;
+      const block = upto || BLOCKSIZE;
       if (mode === BODY_LENGTH) {
         ex.remaining ??= api.toInteger(L, 3);
         // The common case of a download, without building the step closure below.
-        const want = Math.min(BLOCKSIZE, ex.remaining);
+        let want = Math.min(block, ex.remaining);
+        if (upto) want = Math.min(want, ex.buffered);
         if (want > 0 && ex.buffered >= want) {
           pushTake(L, ex, want);
           ex.remaining -= want;
@@ -386,12 +391,13 @@ export function httpCore(api: LuaApi, io: HttpIo): Record<string, LuaCFunction> 
           pushTake(Ls, ex, n);
           return 1;
         }
-        let want = BLOCKSIZE;
+        let want = block;
         if (mode === BODY_LENGTH) {
           if (ex.remaining! <= 0) return finishBody(Ls, id, ex, null);
-          want = Math.min(BLOCKSIZE, ex.remaining!);
+          want = Math.min(block, ex.remaining!);
         }
         while (ex.buffered < want) {
+          if (upto && ex.buffered > 0) { want = ex.buffered; break; }
           const m = more(Ls, id, ex, step);
           if (typeof m === 'number') return m;
           if (m) continue;

@@ -4,8 +4,10 @@
 // Scripts live in test/lua-http/ with goldens in the format of lua-runner.ts.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { startProxyServer } from '../servers/proxy-server.js';
 import { startWebsocketServer } from '../servers/websocket-server.js';
-import { REPO_ROOT, runProcess, type RunResult, type Servers } from './lua-runner.js';
+import { startTlsServers } from '../servers/tls-server.js';
+import { LUAHTTP_NODE, REPO_ROOT, runProcess, type RunResult, type Servers } from './lua-runner.js';
 
 export const LUA_HTTP_DIR = path.join(REPO_ROOT, 'test/lua-http');
 
@@ -23,20 +25,41 @@ export const HAS_NATIVE_LUA_HTTP = spawnSync('lua5.4', ['-e', 'require("http.req
 }).status === 0;
 
 /**
- * The websocket server of the websocket-* scripts (test/servers/websocket-server.ts), its ws:// URL (and
- * wss:// with `tls`) appended to `servers.args`: the scripts find them by scheme, not position.
- * close() stops the websocket server only.
+ * The lua-http scripts' servers: test/lua's (arg[1..5]), then the TLS servers of test/tls and a
+ * forward proxy: arg[6] https good (localhost leaf of the test CA), [7] other-name leaf, [8] expired
+ * leaf, [9] https to a plain-HTTP port, [10] closes after the ClientHello, [11] the TLS server's plain
+ * http twin (same routes: /echo, /redirect-https?to=…), [12] the CA file, [13] a capath directory,
+ * [14] the proxy, [15] a TLS server that answers and closes without close_notify (the websocket
+ * server's URLs come after these: withWebsocketServer). Certificates are new every run: scripts never print anything taken from them.
  */
-export async function withWebsocketServer(servers: Servers, tls?: { key: Buffer; cert: Buffer }): Promise<Servers> {
-  const ws = await startWebsocketServer(tls);
+export async function startLuaHttpServers(base: Servers): Promise<Servers> {
+  const tls = await startTlsServers();
+  const proxy = await startProxyServer();
   return {
-    ...servers,
-    args: [...servers.args, ws.url, ...(ws.tlsUrl ? [ws.tlsUrl] : [])],
-    close: () => ws.close(),
+    ...base,
+    args: [...base.args, tls.goodUrl, tls.otherUrl, tls.expiredUrl, tls.plainUrl, tls.closeUrl, tls.httpUrl,
+      tls.certs.caFile, tls.certs.caPath, proxy.url, tls.noNotifyUrl],
+    async close() {
+      // These servers only (base has its own close).
+      await Promise.all([tls.close(), proxy.close()]);
+    },
   };
 }
 
+/**
+ * lua-http reads *_proxy from the environment (http.proxies), so the machine's must not reach the
+ * scripts. Unset, not empty: lua-http takes an empty value as a proxy URI. (spawn leaves out a
+ * variable whose value is undefined.)
+ */
+const NO_PROXY_ENV = Object.fromEntries(['http_proxy', 'https_proxy', 'all_proxy', 'no_proxy', 'CGI_HTTP_PROXY', 'GATEWAY_INTERFACE']
+  .flatMap((n) => [[n, undefined], [n.toUpperCase(), undefined]])) as unknown as Record<string, string>;
+
 /** A test/lua-http script under native lua5.4 + lua-http, with the servers' URLs as arguments. */
 export function nativeLuaHttpRun(script: string, servers: Servers): Promise<RunResult> {
-  return runProcess('lua5.4', [script, ...servers.args], undefined, { env: { LUA_PATH: LUA_HTTP_ORACLE_PATH } });
+  return runProcess('lua5.4', [script, ...servers.args], undefined, { env: { ...NO_PROXY_ENV, LUA_PATH: LUA_HTTP_ORACLE_PATH } });
+}
+
+/** The same script under luahttp, in the same environment. */
+export function luahttpLuaHttpRun(script: string, servers: Servers): Promise<RunResult> {
+  return runProcess(LUAHTTP_NODE, ['bin/luahttp.js', script, ...servers.args], undefined, { env: NO_PROXY_ENV });
 }

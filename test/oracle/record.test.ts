@@ -19,7 +19,7 @@ import {
   describeDifference, listModuleTests, listScripts, mapLimit, nativeModuleRun, nativeRun, type RunResult, type Servers,
   startServers,
 } from './lua-runner.js';
-import { LUA_HTTP_DIR, nativeLuaHttpRun, withWebsocketServer } from './lua-http-runner.js';
+import { LUA_HTTP_DIR, nativeLuaHttpRun, startLuaHttpServers, withWebsocketServer } from './lua-http-runner.js';
 
 const CHECK = process.env.LUAHTTP_ORACLE_CHECK === '1';
 let servers: Servers;
@@ -99,8 +99,9 @@ test(CHECK ? 'committed test/lua-modules goldens match native LuaSocket' : 'reco
 }, 600_000);
 
 test(CHECK ? 'committed test/lua-http goldens match native lua5.4 + lua-http' : 'record test/lua-http goldens from native lua5.4 + lua-http', async () => {
-  // Started here: the websocket server's lifetime is bounded, and the sets above take minutes.
-  const withWs = await withWebsocketServer(servers);
+  // Started here: the TLS and websocket servers' lifetimes are bounded, and the sets above take minutes.
+  const withTls = await startLuaHttpServers(servers);
+  const withWs = await withWebsocketServer(withTls);
   try {
     const problems = await recordSet({
       dir: LUA_HTTP_DIR,
@@ -111,6 +112,6 @@ test(CHECK ? 'committed test/lua-http goldens match native lua5.4 + lua-http' : 
     });
     expect(problems).toBe('');
   } finally {
-    await withWs.close();
+    await Promise.all([withWs.close(), withTls.close()]);
   }
 }, 600_000);
