@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { startProxyServer } from '../servers/proxy-server.js';
 import { startWebsocketServer } from '../servers/websocket-server.js';
+import { startWebsocketServer } from '../servers/websocket-server.js';
 import { startTlsServers } from '../servers/tls-server.js';
 import { LUAHTTP_NODE, REPO_ROOT, runProcess, type RunResult, type Servers } from './lua-runner.js';
 
@@ -30,7 +31,8 @@ export const HAS_NATIVE_LUA_HTTP = spawnSync('lua5.4', ['-e', 'require("http.req
  * leaf, [9] https to a plain-HTTP port, [10] closes after the ClientHello, [11] the TLS server's plain
  * http twin (same routes: /echo, /redirect-https?to=…), [12] the CA file, [13] a capath directory,
  * [14] the proxy, [15] a TLS server that answers and closes without close_notify (the websocket
- * server's URLs come after these: withWebsocketServer). Certificates are new every run: scripts never print anything taken from them.
+ * server's URLs come after these: withWebsocketServer). Certificates are new every run: scripts
+ * never print anything taken from them.
  */
 export async function startLuaHttpServers(base: Servers): Promise<Servers> {
   const tls = await startTlsServers();
@@ -43,6 +45,20 @@ export async function startLuaHttpServers(base: Servers): Promise<Servers> {
       // These servers only (base has its own close).
       await Promise.all([tls.close(), proxy.close()]);
     },
+  };
+}
+
+/**
+ * The websocket server of the websocket-* scripts (test/servers/websocket-server.ts), its ws:// URL (and
+ * wss:// with `tls`) appended to `servers.args`: the scripts find them by scheme, not position.
+ * close() stops the websocket server only.
+ */
+export async function withWebsocketServer(servers: Servers, tls?: { key: Buffer; cert: Buffer }): Promise<Servers> {
+  const ws = await startWebsocketServer(tls);
+  return {
+    ...servers,
+    args: [...servers.args, ws.url, ...(ws.tlsUrl ? [ws.tlsUrl] : [])],
+    close: () => ws.close(),
   };
 }
 
