@@ -17,6 +17,9 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const GETS = Number(process.env.BENCH_GETS ?? 2000);
 const DOWNLOAD = Number(process.env.BENCH_DOWNLOAD_BYTES ?? 200 * 1024 * 1024);
 const STARTUPS = Number(process.env.BENCH_STARTUPS ?? 10);
+/** BENCH_ONLY=startup (or loops, tasks, installed; comma-separated): run only those parts. */
+const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : null;
+const part = (name) => ONLY === null || ONLY.has(name);
 
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
@@ -101,73 +104,100 @@ async function main() {
   const server = await startHttpbinProcess();
   // Other work on the machine moves these numbers a lot (luahttp uses a core, native LuaSocket mostly waits).
   console.log(`load average at start: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} (${os.cpus().length} CPUs)`);
+  // Ratios are taken round by round (the runs of one round are adjacent), then the median: the
+  // machine's speed drifts between rounds, and a ratio of medians would mix rounds.
+  const ratio = (a, b) => median(a.map((x, i) => x / b[i]));
   try {
     const getUrl = `${server.base}/get`;
-    const dlUrl = `${server.base}/stream-bytes/${DOWNLOAD}?chunk_size=65536`;
-    const get = { native: [], luahttp: [], undici: [] };
-    const dl = { native: [], luahttp: [] };
-    for (let r = 0; r < ROUNDS; r++) {
-      if (lua) get.native.push(Number(run(lua, [path.join(here, 'get-loop.lua'), getUrl, String(GETS)]).out));
-      get.luahttp.push(Number(run(LUAHTTP[0], [LUAHTTP[1], path.join(here, 'get-loop.lua'), getUrl, String(GETS)]).out));
-      get.undici.push(await undiciLoop(getUrl, GETS));
-      if (lua) dl.native.push(Number(run(lua, [path.join(here, 'download.lua'), dlUrl, String(DOWNLOAD)]).out));
-      dl.luahttp.push(Number(run(LUAHTTP[0], [LUAHTTP[1], path.join(here, 'download.lua'), dlUrl, String(DOWNLOAD)]).out));
-    }
-    const g = { native: median(get.native ?? []), luahttp: median(get.luahttp), undici: median(get.undici) };
-    const d = { native: median(dl.native ?? []), luahttp: median(dl.luahttp) };
-    // Ratios are taken round by round (the runs of one round are adjacent), then the median: the
-    // machine's speed drifts between rounds, and a ratio of medians would mix rounds.
-    const ratio = (a, b) => median(a.map((x, i) => x / b[i]));
-    console.log(`\n${GETS} sequential GETs of /get (µs per request, median of ${ROUNDS} rounds)`);
-    console.log(`  native lua5.4+LuaSocket ${lua ? fmt(g.native) : '-'}   luahttp ${fmt(g.luahttp)}   node+undici ${fmt(g.undici)}`);
-    if (lua) console.log(`  luahttp/native ${fmt(ratio(get.luahttp, get.native), 2)}x   (target <= 1.5x)`);
-    console.log(`  luahttp/undici ${fmt(ratio(get.luahttp, get.undici), 2)}x`);
-    console.log(`\n${(DOWNLOAD / 1048576).toFixed(0)} MiB download into ltn12.sink.null() (MB/s, median)`);
-    console.log(`  native ${lua ? fmt(d.native) : '-'}   luahttp ${fmt(d.luahttp)}${lua ? `   luahttp/native ${fmt(ratio(dl.luahttp, dl.native), 2)}x (target >= 0.5x)` : ''}`);
-
-    const t = await benchTasks(server.base, ROUNDS);
-    const sequentialRps = 1e6 / g.luahttp;
-    console.log(`\ntasks (require "luahttp".spawn; median of ${ROUNDS} rounds)`);
-    console.log(`  100 tasks x GET answering after 200 ms: total ${fmt(t.slow, 2)}x one request's time   (target <= 1.5x; native LuaSocket one after another: 100x)`);
-    console.log(`  ${t.tasks} tasks x GET /get: ${fmt(t.fast, 0)} req/s   sequential loop ${fmt(sequentialRps, 0)} req/s (${fmt(t.fast / sequentialRps, 2)}x)   node+undici Promise.all ${fmt(t.raw, 0)} req/s (luahttp/undici ${fmt(t.fast / t.raw, 2)}x)`);
-    console.log(`  memory per in-flight task (${t.tasks} in flight): ${fmt(t.rssKb)} KB resident, ${fmt(t.heapKb)} KB of it Lua heap`);
-
-    console.log(`\nstart-up (wall ms, median of ${STARTUPS}, interleaved)`);
-    for (const ca of [false, true]) {
-      const env = { ...process.env };
-      if (ca) env.NODE_EXTRA_CA_CERTS = env.NODE_EXTRA_CA_CERTS || '/etc/ssl/certs/ca-certificates.crt';
-      else delete env.NODE_EXTRA_CA_CERTS;
-      const t = { bare: [], hi: [], get: [] };
-      for (let i = 0; i < STARTUPS; i++) {
-        t.bare.push(run(process.execPath, ['-e', '0'], env).ms);
-        t.hi.push(run(LUAHTTP[0], [LUAHTTP[1], path.join(here, 'hi.lua')], env).ms);
-        t.get.push(run(LUAHTTP[0], [LUAHTTP[1], path.join(here, 'one-get.lua'), getUrl], env).ms);
-      }
-      const b = median(t.bare), h = median(t.hi), o = median(t.get);
-      console.log(`  NODE_EXTRA_CA_CERTS ${ca ? 'set  ' : 'unset'}: bare node ${fmt(b, 0)}  print("hi") ${fmt(h, 0)} (${fmt(ratio(t.hi, t.bare), 2)}x)  one GET ${fmt(o, 0)} (${fmt(ratio(t.get, t.bare), 2)}x)   target <= 3x`);
-    }
-    const inst = installedCli();
-    if (!inst) console.log('\ninstalled package: npm pack/install failed, skipped');
-    else {
-      try {
-        const env = { ...process.env, XDG_CACHE_HOME: inst.cache };
-        delete env.NODE_EXTRA_CA_CERTS;
-        run(process.execPath, [inst.bin, path.join(here, 'one-get.lua'), getUrl], env); // leaves the code cache
-        const t = { bare: [], clone: [], installed: [] };
-        for (let i = 0; i < STARTUPS; i++) {
-          t.bare.push(run(process.execPath, ['-e', '0'], env).ms);
-          t.clone.push(run(LUAHTTP[0], [LUAHTTP[1], path.join(here, 'one-get.lua'), getUrl], env).ms);
-          t.installed.push(run(process.execPath, [inst.bin, path.join(here, 'one-get.lua'), getUrl], env).ms);
-        }
-        console.log(`\ninstalled from the packed tarball (npm install ./luahttp-*.tgz), one GET, NODE_EXTRA_CA_CERTS unset, median of ${STARTUPS}:`);
-        console.log(`  clone ${fmt(median(t.clone), 0)} ms (${fmt(ratio(t.clone, t.bare), 2)}x bare node)   installed ${fmt(median(t.installed), 0)} ms (${fmt(ratio(t.installed, t.bare), 2)}x)   target: installed = clone`);
-      } finally {
-        inst.remove();
-      }
-    }
+    if (part('loops')) await benchLoops(lua, getUrl, `${server.base}/stream-bytes/${DOWNLOAD}?chunk_size=65536`, ratio);
+    if (part('tasks')) await benchTaskRounds(server.base);
+    if (part('startup')) benchStartup(getUrl, ratio);
+    if (part('installed')) benchInstalled(getUrl, ratio);
     console.log(`\nload average at end: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   } finally {
     server.stop();
+  }
+}
+
+/** µs per request of luahttp's sequential GET loop, when benchLoops ran: the tasks line compares with it. */
+let sequentialUs = null;
+
+/** Sequential GETs and a download: luahttp against native LuaSocket and plain undici. */
+async function benchLoops(lua, getUrl, dlUrl, ratio) {
+  const get = { native: [], luahttp: [], undici: [] };
+  const dl = { native: [], luahttp: [] };
+  for (let r = 0; r < ROUNDS; r++) {
+    if (lua) get.native.push(Number(run(lua, [path.join(here, 'get-loop.lua'), getUrl, String(GETS)]).out));
+    get.luahttp.push(Number(run(LUAHTTP[0], [LUAHTTP[1], path.join(here, 'get-loop.lua'), getUrl, String(GETS)]).out));
+    get.undici.push(await undiciLoop(getUrl, GETS));
+    if (lua) dl.native.push(Number(run(lua, [path.join(here, 'download.lua'), dlUrl, String(DOWNLOAD)]).out));
+    dl.luahttp.push(Number(run(LUAHTTP[0], [LUAHTTP[1], path.join(here, 'download.lua'), dlUrl, String(DOWNLOAD)]).out));
+  }
+  const g = { native: median(get.native ?? []), luahttp: median(get.luahttp), undici: median(get.undici) };
+  const d = { native: median(dl.native ?? []), luahttp: median(dl.luahttp) };
+  console.log(`\n${GETS} sequential GETs of /get (µs per request, median of ${ROUNDS} rounds)`);
+  console.log(`  native lua5.4+LuaSocket ${lua ? fmt(g.native) : '-'}   luahttp ${fmt(g.luahttp)}   node+undici ${fmt(g.undici)}`);
+  if (lua) console.log(`  luahttp/native ${fmt(ratio(get.luahttp, get.native), 2)}x   (target <= 1.5x)`);
+  console.log(`  luahttp/undici ${fmt(ratio(get.luahttp, get.undici), 2)}x`);
+  console.log(`\n${(DOWNLOAD / 1048576).toFixed(0)} MiB download into ltn12.sink.null() (MB/s, median)`);
+  console.log(`  native ${lua ? fmt(d.native) : '-'}   luahttp ${fmt(d.luahttp)}${lua ? `   luahttp/native ${fmt(ratio(dl.luahttp, dl.native), 2)}x (target >= 0.5x)` : ''}`);
+
+  sequentialUs = g.luahttp;
+}
+
+async function benchTaskRounds(base) {
+  const t = await benchTasks(base, ROUNDS);
+  const sequentialRps = sequentialUs === null ? null : 1e6 / sequentialUs;
+  const vsLoop = sequentialRps === null ? '' : `   sequential loop ${fmt(sequentialRps, 0)} req/s (${fmt(t.fast / sequentialRps, 2)}x)`;
+  console.log(`\ntasks (require "luahttp".spawn; median of ${ROUNDS} rounds)`);
+  console.log(`  100 tasks x GET answering after 200 ms: total ${fmt(t.slow, 2)}x one request's time   (target <= 1.5x; native LuaSocket one after another: 100x)`);
+  console.log(`  ${t.tasks} tasks x GET /get: ${fmt(t.fast, 0)} req/s${vsLoop}   node+undici Promise.all ${fmt(t.raw, 0)} req/s (luahttp/undici ${fmt(t.fast / t.raw, 2)}x)`);
+  console.log(`  memory per in-flight task (${t.tasks} in flight): ${fmt(t.rssKb)} KB resident, ${fmt(t.heapKb)} KB of it Lua heap`);
+}
+
+/**
+ * Start-up: bare node, print("hi") and one GET, interleaved run by run (each ratio is taken against
+ * the bare run next to it, then the median). Wall time, so other load on the machine shows: quote the
+ * load average printed with it.
+ */
+function benchStartup(getUrl, ratio) {
+  console.log(`\nstart-up (wall ms, median of ${STARTUPS}, interleaved; load ${os.loadavg()[0].toFixed(2)})`);
+  for (const ca of [false, true]) {
+    const env = { ...process.env };
+    if (ca) env.NODE_EXTRA_CA_CERTS = env.NODE_EXTRA_CA_CERTS || '/etc/ssl/certs/ca-certificates.crt';
+    else delete env.NODE_EXTRA_CA_CERTS;
+    const t = { bare: [], hi: [], get: [] };
+    for (let i = 0; i < STARTUPS; i++) {
+      t.bare.push(run(process.execPath, ['-e', '0'], env).ms);
+      t.hi.push(run(LUAHTTP[0], [LUAHTTP[1], path.join(here, 'hi.lua')], env).ms);
+      t.get.push(run(LUAHTTP[0], [LUAHTTP[1], path.join(here, 'one-get.lua'), getUrl], env).ms);
+    }
+    const b = median(t.bare), h = median(t.hi), o = median(t.get);
+    console.log(`  NODE_EXTRA_CA_CERTS ${ca ? 'set  ' : 'unset'}: bare node ${fmt(b, 0)}  print("hi") ${fmt(h, 0)} (${fmt(ratio(t.hi, t.bare), 2)}x)  one GET ${fmt(o, 0)} (${fmt(ratio(t.get, t.bare), 2)}x)   target <= 3x`);
+  }
+}
+
+/** The CLI installed from the packed tarball against this checkout: the same start-up is the target. */
+function benchInstalled(getUrl, ratio) {
+  const inst = installedCli();
+  if (!inst) {
+    console.log('\ninstalled package: npm pack/install failed, skipped');
+    return;
+  }
+  try {
+    const env = { ...process.env, XDG_CACHE_HOME: inst.cache };
+    delete env.NODE_EXTRA_CA_CERTS;
+    run(process.execPath, [inst.bin, path.join(here, 'one-get.lua'), getUrl], env); // leaves the code cache
+    const t = { bare: [], clone: [], installed: [] };
+    for (let i = 0; i < STARTUPS; i++) {
+      t.bare.push(run(process.execPath, ['-e', '0'], env).ms);
+      t.clone.push(run(LUAHTTP[0], [LUAHTTP[1], path.join(here, 'one-get.lua'), getUrl], env).ms);
+      t.installed.push(run(process.execPath, [inst.bin, path.join(here, 'one-get.lua'), getUrl], env).ms);
+    }
+    console.log(`\ninstalled from the packed tarball (npm install ./luahttp-*.tgz), one GET, NODE_EXTRA_CA_CERTS unset, median of ${STARTUPS}:`);
+    console.log(`  clone ${fmt(median(t.clone), 0)} ms (${fmt(ratio(t.clone, t.bare), 2)}x bare node)   installed ${fmt(median(t.installed), 0)} ms (${fmt(ratio(t.installed, t.bare), 2)}x)   target: installed = clone`);
+  } finally {
+    inst.remove();
   }
 }
 
