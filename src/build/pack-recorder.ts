@@ -1,7 +1,7 @@
 // Preloaded (`node -r`) into the module pack's training run: records which package files the run
 // loads and how each require inside the package resolved, for src/build/module-pack-build.ts.
 import fs from 'node:fs';
-import { PACK_ROOT, relativeTo, resolutionKey, type ModuleInternals } from '../startup/module-pack.js';
+import { PACK_ROOT, defaultSearch, relativeTo, resolutionKey, type ModuleInternals } from '../startup/module-pack.js';
 
 export interface PackRecord {
   files: string[];
@@ -18,7 +18,7 @@ if (out) {
     const file = resolve.call(this, request, parent, isMain, options);
     const from = parent?.filename ? rel(parent.filename) : undefined;
     const to = rel(file);
-    if (from !== undefined && to !== undefined && options === undefined) record.resolutions[resolutionKey(from, request)] = to;
+    if (from !== undefined && to !== undefined && defaultSearch(options)) record.resolutions[resolutionKey(from, request)] = to;
     return file;
   };
   const loadJs = M._extensions['.js']!;

@@ -115,6 +115,14 @@ export class PackLayout {
   }
 }
 
+/**
+ * Whether a resolution searches the default places (require's, or require.resolve's without
+ * `paths`): only those are recorded and served. Node 24's require.resolve passes `{}` where Node 20
+ * passed nothing.
+ */
+export const defaultSearch = (options: unknown): boolean =>
+  options === undefined || (typeof options === 'object' && options !== null && (options as { paths?: unknown }).paths === undefined);
+
 /** The manifest's key for how `request`, required from the package file `from`, resolves. */
 export const resolutionKey = (from: string, request: string): string => `${from}\0${request}`;
 
@@ -253,7 +261,7 @@ export function installModulePack(root = PACK_ROOT): boolean {
   const M = require('node:module') as unknown as ModuleInternals;
   const resolve = M._resolveFilename;
   M._resolveFilename = function (request, parent, isMain, options) {
-    if (parent?.filename && options === undefined) {
+    if (parent?.filename && defaultSearch(options)) {
       const from = layout.key(parent.filename);
       const key = from === undefined ? undefined : resolutionKey(from, request);
       const hit = key !== undefined && Object.hasOwn(manifest.resolutions, key) ? manifest.resolutions[key] : undefined;

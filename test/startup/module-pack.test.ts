@@ -2,6 +2,8 @@
 // dist/pack with a code cache; a pack that no longer matches what is installed is never used.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -57,6 +59,29 @@ describe('module pack', () => {
     const [packed, unpacked] = await Promise.all([run({}), run({ LUAHTTP_NO_PACK: '1' })]);
     expect(JSON.parse(packed)[1]).toContain('connection refused');
     expect(packed).toBe(unpacked);
+  });
+
+  test('a GET resolves no module through Node: each require and require.resolve is in the manifest', async () => {
+    // Node's own resolution of a package path costs ms (stat calls, package.json exports); the
+    // manifest records every one the build's training run made, on whichever Node built it last.
+    const server = http.createServer((_req, res) => res.end('{}'));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/get`;
+      const out = await node(`
+        const M = require('module');
+        const findPath = M._findPath;
+        const searched = [];
+        M._findPath = function (request, ...rest) { searched.push(request); return findPath.call(this, request, ...rest); };
+        process.argv = [process.argv[0], 'bin/luahttp.js', '-e', ${JSON.stringify(`local _, c = require("socket.http").request("${url}") print(c)`)}];
+        process.on('exit', () => console.log(JSON.stringify(searched)));
+        require('./bin/luahttp.js');`);
+      const lines = out.trim().split('\n');
+      expect(lines[0]).toBe('200');
+      expect(JSON.parse(lines[1]!)).toEqual(['./bin/luahttp.js', '../dist/startup/module-pack.js']);
+    } finally {
+      server.close();
+    }
   });
 
   describe('is skipped when stale', () => {
