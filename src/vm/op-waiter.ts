@@ -109,7 +109,10 @@ export class OpWaiter {
 
   private wait(L: number, steps: OpSteps, step: OpStep): Reply {
     const y = this.options.yielding;
-    if (!y || !this.cooperative(L)) {
+    // An operation that only looks (timeout 0: copas-style loops) answers at once: the blocking round
+    // trip is the cheaper way to get that answer (no event-loop turn, no scheduler pass).
+    const looksOnly = 'msg' in step && step.msg.waitMs === 0;
+    if (!y || looksOnly || !this.cooperative(L)) {
       if ('sleepMs' in step) { blockFor(step.sleepMs); return { ok: true }; }
       return { ok: true, value: this.options.call(step.msg, step.transfer ?? []) };
     }

@@ -144,6 +144,19 @@ describe('blocking socket calls inside tasks block only their task', () => {
     ].join('\n'));
   });
 
+  test('where Lua cannot yield the calls block and answer as before; inside coroutine.wrap they yield', async () => {
+    const proxy = await barrier(echo.port, 2);
+    const r = await run('c-boundaries.lua', String(echo.port), String(proxy.port));
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe([
+      'c boundaries\techo gsub | echo sort | echo tostring | echo require',
+      'wrapped\t1=echo one 2=echo two',
+      'plain\techo plain',
+      '',
+    ].join('\n'));
+    expect(proxy.peak()).toBe(2);
+  });
+
   test('when the main chunk ends, the sockets cancelled tasks waited on are closed and the process exits', async () => {
     let closed = 0;
     const silent = net.createServer((s) => { s.on('error', () => {}); s.on('close', () => { closed++; }); });
