@@ -6,7 +6,7 @@
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { REPO_ROOT, runProcess } from '../oracle/lua-runner.js';
+import { HAS_NATIVE_LUA, REPO_ROOT, runProcess } from '../oracle/lua-runner.js';
 import { startBarrierProxy, type BarrierProxy } from '../servers/barrier-proxy.js';
 import { startBarrierServer, type BarrierServer } from '../servers/barrier-server.js';
 import { startLineServer, write, type LineServer } from '../servers/line-server.js';
@@ -142,6 +142,20 @@ describe('blocking socket calls inside tasks block only their task', () => {
       'accept\tnil\ttimeout\ttrue',
       '',
     ].join('\n'));
+  });
+
+  test('inside a task every way a wait ends gives what it gives in the main flow, and that is native LuaSocket\'s', async () => {
+    const script = path.join(SCRIPTS, 'same-results.lua');
+    const r = await run('same-results.lua');
+    expect(r.stderr).toBe('');
+    const [mainFlow, inTask] = r.stdout.split('-- in a task\n');
+    expect(mainFlow).toMatch(/^-- main flow\npartial line\tnil\ttimeout\tabc\n/);
+    expect(mainFlow!.split('\n').length).toBeGreaterThan(30);
+    expect(inTask).toBe(mainFlow!.replace('-- main flow\n', ''));
+    if (HAS_NATIVE_LUA) {
+      const native = await runProcess('lua5.4', [script], 60_000, { cwd: REPO_ROOT });
+      expect(native.stdout.toString('latin1')).toBe(mainFlow);
+    }
   });
 
   test('where Lua cannot yield the calls block and answer as before; inside coroutine.wrap they yield', async () => {
