@@ -95,6 +95,16 @@ describe('differential against LuaSec (loopback TLS)', () => {
   }, RUN_MS + 5_000);
 });
 
+describe('LuaSec scripts run inside a luahttp task still match LuaSec (their waits yield there)', () => {
+  const scripts = listScripts(LUA_DIR).filter((s) => /\/ssl-[^/]*\.lua$/.test(s));
+  test.each(scripts)('%s', async (script) => {
+    const want = decodeGolden(fs.readFileSync(path.join(REPO_ROOT, script.replace(/\.lua$/, '.golden'))));
+    const r = await luahttp('test/lua/socket-tasks/in-a-task.lua', { args: [script, ...scriptArgs()], env: { NODE_EXTRA_CA_CERTS: tls.certs.caFile } });
+    expect({ exit: exitLabel(r), stdout: showBytes(certTokens(normalizeOutput(r.stdout))) }, r.stderr)
+      .toEqual({ exit: want.exit, stdout: showBytes(want.stdout) });
+  }, RUN_MS + 5_000);
+});
+
 const GET = (u: string, extra = ''): string => `
 local http = require("socket.http")
 local ltn12 = require("ltn12")
