@@ -9,6 +9,17 @@ export function policyBlocked(reason: string): string {
 /** The code of the connector's PolicyBlockedError, whose message is already the script's text. */
 const POLICY_CODE = 'ELUAHTTP_POLICY';
 
+/** The code of a response luahttp refuses as LuaSocket would; the message is LuaSocket's text. */
+const REFUSED_RESPONSE_CODE = 'ELUAHTTP_RESPONSE';
+
+/**
+ * A response refused where LuaSocket refuses it, with LuaSocket's message ("invalid chunk size",
+ * "malformed reponse headers", or a status line it cannot read, which it returns as the error).
+ */
+export function refusedResponse(message: string): Error {
+  return Object.assign(new Error(message), { code: REFUSED_RESPONSE_CODE });
+}
+
 const BY_CODE: Record<string, string> = {
   ECONNREFUSED: 'connection refused',
   ENOTFOUND: 'host or service not provided, or not known',
@@ -107,7 +118,7 @@ function tlsError(err: { code?: string; message?: string; reason?: string; [IN_H
 
 export function luaSocketError(e: unknown): string {
   const err = e as { code?: string; message?: string; cause?: unknown; errors?: unknown[]; name?: string; reason?: string; [IN_HANDSHAKE]?: boolean };
-  if (err?.code === POLICY_CODE && err.message) return err.message;
+  if ((err?.code === POLICY_CODE || err?.code === REFUSED_RESPONSE_CODE) && err.message !== undefined) return err.message;
   const t = err ? tlsError(err) : null;
   if (t) return t;
   if (err?.code && BY_CODE[err.code]) return BY_CODE[err.code]!;

@@ -70,6 +70,8 @@ interface ClientExchange {
   remaining: number | null;
   /** The head says Transfer-Encoding: chunked (undici writes that itself, see flush). */
   chunked: boolean;
+  /** Until-closed framing: the last (partial) block was handed over. */
+  partialGiven?: boolean;
 }
 
 
@@ -402,7 +404,16 @@ export function httpCore(api: LuaApi, io: HttpIo): Record<string, LuaCFunction> 
           if (typeof m === 'number') return m;
           if (m) continue;
           if (mode === BODY_LENGTH) return finishBody(Ls, id, ex, ex.error ?? 'closed');
-          if (ex.buffered === 0 || (ex.error && ex.error !== 'closed')) return finishBody(Ls, id, ex, ex.error);
+          if (ex.error && ex.error !== 'closed') return finishBody(Ls, id, ex, ex.error);
+          // LuaSocket's until-closed source ends with receive's partial block, "" too (an empty
+          // body, or one a whole number of blocks long, gives the sink a last "").
+          if (ex.buffered === 0) {
+            if (ex.partialGiven) return finishBody(Ls, id, ex, null);
+            ex.partialGiven = true;
+            api.pushBytes(Ls, new Uint8Array(0));
+            return 1;
+          }
+          ex.partialGiven = true;
           want = ex.buffered;
         }
         pushTake(Ls, ex, want);

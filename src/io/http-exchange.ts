@@ -4,7 +4,7 @@
 import type zlib from 'node:zlib';
 import type { Dispatcher } from 'undici';
 import { luaSocketError } from '../channel/luasocket-errors.js';
-import { checkLlhttpLayout, pieceContinuesChunk, takeStatusLine } from './llhttp-hooks.js';
+import { pieceContinuesChunk, takeStatusLine } from './llhttp/response-feeder.js';
 import { PieceQueue } from '../channel/piece-queue.js';
 import { noteWriting, type ReuseMark } from './connection-reuse.js';
 import { verbatimHeaders, wireName } from './verbatim-headers.js';
@@ -165,7 +165,6 @@ export class HttpExchange {
         const statusLine = takeStatusLine() ?? Buffer.from(`HTTP/1.1 ${status}${statusText ? ` ${statusText}` : ''}`, 'latin1');
         if (status < 200) return true;
         this.resumeSocket = resume;
-        checkLlhttpLayout(status);
         this.armWait();
         let raw: Uint8Array[] = rawHeaders;
         if (compressed) raw = this.startDecoding(raw);

@@ -6,7 +6,8 @@ import type { ConnectToRule } from './transport/connect-to.js';
 import { Connector, type ConnectFn, type Lookup } from './transport/connector.js';
 import type { NetworkPolicyOptions } from './transport/network-policy.js';
 import { parseIp } from './transport/ip-address.js';
-import { installLlhttpHooks } from './llhttp-hooks.js';
+import { adoptParser } from './llhttp/adopt-parser.js';
+import { raiseBudgetForLlhttpCompile } from './llhttp/llhttp-compile-budget.js';
 import { caContext, caList } from './transport/ca-store.js';
 import { proxyFor, type ProxySettings } from './transport/proxy-config.js';
 import type { TransportSettings } from '../runtime/io-link.js';
@@ -24,9 +25,9 @@ export interface TransportOptions extends ProxySettings {
   /** Trust the operating system's CA store too (default true; `--no-system-ca`: false). */
   systemCa?: boolean;
   /**
-   * The CLI's process-wide start-up patches (llhttp hooks, a deferred HTTP/2 client in undici's module
-   * cache). The library leaves globals alone: without them a chunked body reaches the sink as undici
-   * cuts it rather than one string per HTTP chunk.
+   * The CLI's process-wide start-up patches (llhttp compiled with a raised tiering budget, a deferred
+   * HTTP/2 client in undici's module cache). The library leaves globals alone; response parsing is
+   * the same in both (llhttp/adopt-parser.ts, per connection).
    */
   startupPatches?: boolean;
   /** What scripts may connect to (transport/network-policy.ts); absent = anything. */
@@ -82,6 +83,8 @@ export interface RouteRequest {
 interface UndiciParts {
   Agent: new (opts: Record<string, unknown>) => Dispatcher;
   ProxyAgent: new (opts: Record<string, unknown>) => Dispatcher;
+  Client: new (origin: string, opts: Record<string, unknown>) => Dispatcher;
+  Pool: new (origin: string, opts: Record<string, unknown>) => Dispatcher;
   buildConnector: (opts: Record<string, unknown>) => ConnectFn;
 }
 let undiciParts: UndiciParts | undefined;
@@ -116,6 +119,8 @@ function undici(startupPatches: boolean): UndiciParts {
     undiciParts = {
       Agent: require('undici/lib/dispatcher/agent'),
       buildConnector: require('undici/lib/core/connect'),
+      get Client() { return require('undici/lib/dispatcher/client'); },
+      get Pool() { return require('undici/lib/dispatcher/pool'); },
       get ProxyAgent() {
         // The tunnel is opened with dispatcher.connect(), which undici's index.js installs on the
         // prototype; we load undici piecemeal, so install just that one (only when a proxy is used).
@@ -124,11 +129,22 @@ function undici(startupPatches: boolean): UndiciParts {
         return require('undici/lib/dispatcher/proxy-agent');
       },
     };
-    if (startupPatches) installLlhttpHooks();
+    if (startupPatches) raiseBudgetForLlhttpCompile();
   }
   return undiciParts;
 }
 
+
+/**
+ * A connect function whose connections parse responses as LuaSocket reads them: undici builds a
+ * connection's HTTP/1 parser inside the callback, so it is there to adopt when the callback returns.
+ */
+function adoptingParsers(connect: ConnectFn): ConnectFn {
+  return (opts, cb) => connect(opts, (err, socket) => {
+    cb(err, socket);
+    if (!err && socket) adoptParser(socket);
+  });
+}
 
 function decodedUserinfo(u: URL): string | null {
   if (!u.username && !u.password) return null;
@@ -271,7 +287,7 @@ export class Transport {
       const { Agent, buildConnector } = undici(this.options.startupPatches ?? false);
       const http2 = this.options.http2 ?? false;
       const checked = (operator ? this.operatorConnector : this.connector).undiciConnect(buildConnector({ timeout, allowH2: http2, ...rest, ...(ca ? { ca } : {}) }) as ConnectFn);
-      const connect: ConnectFn = (opts, cb) => { this.connects++; checked(opts, cb); };
+      const connect: ConnectFn = adoptingParsers((opts, cb) => { this.connects++; checked(opts, cb); });
       agent = new Agent({ connect, strictContentLength: false, allowH2: http2, maxHeaderSize: this.maxHeaderSize });
       this.agents.set(key, agent);
     }
@@ -284,7 +300,7 @@ export class Transport {
     const key = `proxy|${byScript}|${proxy}|${timeout}|${rest.rejectUnauthorized}|${caKey ?? ''}${fresh ? '|fresh' : ''}`;
     let agent = this.agents.get(key);
     if (!agent) {
-      const { ProxyAgent } = undici(this.options.startupPatches ?? false);
+      const { ProxyAgent, Client, Pool } = undici(this.options.startupPatches ?? false);
       const http2 = this.options.http2 ?? false;
       const p = new URL(proxy);
       const proxyPort = Number(p.port || (p.protocol === 'https:' ? 443 : 80));
@@ -296,6 +312,11 @@ export class Transport {
         strictContentLength: false,
         allowH2: http2,
         maxHeaderSize: this.maxHeaderSize,
+        // undici's own pools (its default), with connections through the proxy adopted like direct ones.
+        factory: (origin: string, opts: Record<string, unknown>) => {
+          const o = typeof opts.connect === 'function' ? { ...opts, connect: adoptingParsers(opts.connect as ConnectFn) } : opts;
+          return opts.connections === 1 ? new Client(origin, o) : new Pool(origin, o);
+        },
       });
       this.agents.set(key, agent);
     }
