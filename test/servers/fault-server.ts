@@ -133,6 +133,37 @@ const ROUTES: Record<string, Route> = {
   '/bare-lf-chunk-data': (s) => send(s, `HTTP/1.1 200 OK\nTransfer-Encoding: chunked\n\n5${CRLF}hello\n3${CRLF}abc\n0${CRLF}${CRLF}`),
   // Chunk extensions (RFC 9112 §7.1.1 allows whitespace before the ";").
   '/chunk-ext-space': (s) => send(s, response('HTTP/1.1 200 OK', ['Transfer-Encoding: chunked'], `5 ;a=b${CRLF}hello${CRLF}3\t;x${CRLF}abc${CRLF}0${CRLF}${CRLF}`)),
+  // Framing LuaSocket reads and HTTP allows that llhttp refuses as it comes (the feeder hands llhttp
+  // their meaning): chunk extensions with blanks and quoted values, a chunk-size line ended by a bare
+  // LF, a Content-Length with trailing whitespace, a list of equal values, a repeated header.
+  '/chunk-ext-quoted': (s) => send(s, response('HTTP/1.1 200 OK', ['Transfer-Encoding: chunked'], `5; name="q"${CRLF}hello${CRLF}3 ; x = "y"${CRLF}abc${CRLF}4;n="a;b"${CRLF}defg${CRLF}0${CRLF}${CRLF}`)),
+  '/chunk-size-bare-lf': (s) => send(s, response('HTTP/1.1 200 OK', ['Transfer-Encoding: chunked'], `5\nhello${CRLF}3\nabc${CRLF}0\n\n`)),
+  '/cl-trailing-tab': (s) => send(s, response('HTTP/1.1 200 OK', ['Content-Length: 5\t'], 'hello')),
+  '/cl-list-equal': (s) => send(s, response('HTTP/1.1 200 OK', ['Content-Length: 5, 5'], 'hello')),
+  '/cl-repeated-equal': (s) => send(s, response('HTTP/1.1 200 OK', ['Content-Length: 5', 'X-Between: 1', 'content-length: 5'], 'hello')),
+  // Content-Length values that differ: no length to trust (LuaSocket reads to the close).
+  '/cl-list-differ': (s) => send(s, response('HTTP/1.1 200 OK', ['Content-Length: 5, 6'], 'hellox')),
+  '/cl-repeated-differ': (s) => send(s, response('HTTP/1.1 200 OK', ['Content-Length: 5', 'Content-Length: 6'], 'hellox')),
+  // The same forms cut across socket reads: inside a repeated header's name, a value, a chunk-size
+  // line and the CRLF after chunk data.
+  '/odd-framing-split': (s) => paced(s, [
+    Buffer.from(`HTTP/1.1 200 OK${CRLF}Content-Length: 5${CRLF}Con`), Buffer.from(`tent-Length: 5,`), Buffer.from(` 5\t${CRLF}${CRLF}hel`), Buffer.from('lo'),
+  ]),
+  '/chunk-lines-split': (s) => paced(s, [
+    Buffer.from(`HTTP/1.1 200 OK${CRLF}Transfer-Encoding: chunked${CRLF}${CRLF}5; na`), Buffer.from(`me="q"${CRLF}hel`), Buffer.from('lo\r'),
+    Buffer.from('\n3'), Buffer.from('\nabc\r\n'), Buffer.from('0\n'), Buffer.from('\n'),
+  ]),
+  // Bodies read to the close that end on a block boundary: LuaSocket's last (partial) block is "".
+  '/close-delimited-empty': (s) => send(s, 'HTTP/1.1 200 OK\r\n\r\n'),
+  '/close-delimited-one-block': (s) => send(s, `HTTP/1.1 200 OK\r\n\r\n${'b'.repeat(2048)}`),
+  // Status lines: ones LuaSocket cannot read (it returns the line as the error) and one it reads
+  // unanchored ("HTTP/1.1 2000 OK" is a 200 to it).
+  '/status-bad-code': (s) => send(s, response('HTTP/1.1 2x0 OK', ['Content-Length: 2'], 'ok')),
+  '/status-two-spaces': (s) => send(s, response('HTTP/1.1  200 OK', ['Content-Length: 2'], 'ok')),
+  '/status-bad-version': (s) => send(s, response('HTTP/x.y 200 OK', ['Content-Length: 2'], 'ok')),
+  '/status-four-digits': (s) => send(s, response('HTTP/1.1 2000 OK', ['Content-Length: 2'], 'ok')),
+  '/status-no-version-digits': (s) => send(s, response('HTTP/. 201 Made', ['Content-Length: 2'], 'ok')),
+  '/status-after-continue': (s) => send(s, Buffer.concat([response('HTTP/1.1 100 Continue', []), response('HTTP/1.1 20 OK', ['Content-Length: 2'], 'ok')])),
   // A header value of ?line= bytes, then ?count= more headers (LuaSocket reads any size).
   '/big-head': (s, req) => {
     const line = Math.min(Number(req.query.get('line') ?? 0), 16 * 1024 * 1024);
