@@ -4,7 +4,7 @@
 
 export interface Piece {
   bytes: Uint8Array;
-  /** More bytes of the same HTTP chunk follow in the next piece (see src/io/llhttp-hooks.ts). */
+  /** More bytes of the same HTTP chunk follow in the next piece (see src/io/llhttp/response-feeder.ts). */
   continues: boolean;
   /** The bytes are a view into the shared ring (the VM side releases its space once consumed). */
   inRing: boolean;

@@ -59,7 +59,7 @@ export interface ResponseHead {
 export interface BodyRead {
   /** undici's pieces as received (a chunked body's HTTP chunks, cut where socket reads end). */
   pieces?: Uint8Array[];
-  /** Per piece: more bytes of its HTTP chunk come in the next piece (see llhttp-hooks.ts). */
+  /** Per piece: more bytes of its HTTP chunk come in the next piece (see llhttp/response-feeder.ts). */
   continues?: boolean[];
   /** Across threads the pieces travel as one transferable buffer plus their lengths. */
   chunk?: Uint8Array;
