@@ -377,8 +377,9 @@ export class ResponseFeeder {
     currentStatusLine = this.pendingStatusLine;
     const r = this.flush(after);
     currentStatusLine = null;
-    // After the head's values reached undici (it appends repeated ones: "55"), before its body ends.
-    if (length !== '' && !this.replaying) this.parser.contentLength = length;
+    // After the head's values reached undici (it appends repeated ones: "55"), before its body ends
+    // (a message that ended with its head, like a Content-Length: 0, has had undici reset it already).
+    if (length !== '' && !this.replaying && !this.messageComplete) this.parser.contentLength = length;
     // Paused, the state is already replayed to where llhttp stopped (see flush).
     if (r !== HPE_OK) { this.nextPos = end; return r; }
     this.afterHead();
