@@ -49,9 +49,10 @@ afterAll(async () => {
 interface Seen { stdout: string; stderr: string; exit: number | null; signal: NodeJS.Signals | null }
 
 /** Runs the script, sends SIGINT each time a line "ready" appears on its stdout, and collects the outcome. */
-function interrupted(cmd: string, args: string[]): Promise<Seen> {
+/** `input`: stdin is a pipe that gets this SETTLE_MS after the signal (the script waits for it in a read). */
+function interrupted(cmd: string, args: string[], input?: string): Promise<Seen> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { cwd: dir, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let signalled = 0;
@@ -60,7 +61,10 @@ function interrupted(cmd: string, args: string[]): Promise<Seen> {
       stdout += d.toString('latin1');
       while (stdout.split('ready\n').length - 1 > signalled) {
         signalled++;
-        setTimeout(() => child.kill('SIGINT'), SETTLE_MS);
+        setTimeout(() => {
+          child.kill('SIGINT');
+          if (input !== undefined) setTimeout(() => child.stdin!.end(input), SETTLE_MS);
+        }, SETTLE_MS);
       }
     });
     child.stderr.on('data', (d: Buffer) => { stderr += d.toString('latin1'); });
@@ -125,6 +129,17 @@ describe.skipIf(!HAS_NATIVE_LUA)('SIGINT', () => {
       'io.write("went on\\n")',
     ].join('\n'), (t) => t.replace(/\t[^\t\n]*: interrupted!/g, '\t<in socket.http>: interrupted!'));
     expect(seen).toMatchObject({ exit: 0, stdout: 'ready\nfalse\t<in socket.http>: interrupted!\nwent on\n' });
+  });
+
+  test('in a read from stdin: the read ends first (no EINTR), then "interrupted!", exit 1', async () => {
+    // The position differs: lua5.4 names the script's line; luahttp's io library is Lua code, and
+    // the error comes inside it (the traceback shows it as [C] as for any of luahttp's frames).
+    const file = path.join(dir, 'read.lua');
+    fs.writeFileSync(file, [WARM_UP, 'print("ready")', 'print(io.read())', 'print("after")'].join('\n'));
+    const [want, got] = await Promise.all([interrupted('lua5.4', ['read.lua'], 'line\n'), interrupted(process.execPath, [BIN, 'read.lua'], 'line\n')]);
+    const outcome = (seen: Seen) => ({ stdout: seen.stdout, exit: seen.exit, signal: seen.signal, message: /^luahttp: .*interrupted!\nstack traceback:\n/.test(seen.stderr) });
+    expect(outcome(want)).toEqual({ stdout: 'ready\n', exit: 1, signal: null, message: true });
+    expect(outcome(got)).toEqual(outcome(want));
   });
 
   test('a second SIGINT after the first was caught ends the process by the signal', async () => {

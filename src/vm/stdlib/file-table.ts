@@ -15,7 +15,9 @@ export function writeAllSync(fd: number, data: Uint8Array, position: number | nu
     try {
       done += fs.writeSync(fd, data, done, data.length - done, position === null ? null : position + done);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EINTR') continue; // as in readSyncRetry
+      if (code !== 'EAGAIN') throw e;
       Atomics.wait(sleepCell, 0, 0, 1);
     }
   }
@@ -29,6 +31,9 @@ function readSyncRetry(fd: number, buf: Buffer, position: number | null): number
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'EAGAIN') { Atomics.wait(sleepCell, 0, 0, 1); continue; }
+      // A signal arrived (the CLI's SIGINT watcher, whose handler Node installs without SA_RESTART):
+      // glibc's stdio under lua.c's handler restarts the read; the interrupt comes after it returns.
+      if (code === 'EINTR') continue;
       if (code === 'EOF') return 0; // Windows console; harmless elsewhere
       throw e;
     }
