@@ -251,8 +251,7 @@ local function new_from_uri(uri, protocols)
 end
 
 -- The request head as lua-http's HTTP/1 writer puts it: request line, Host from :authority, the rest.
-local function request_head(req)
-  local h = req.headers
+local function request_head(h)
   local lines = { format("%s %s HTTP/1.1", h:get(":method"), h:get(":path")) }
   local authority = h:get(":authority")
   if authority then lines[2] = "host: " .. authority end
@@ -297,7 +296,17 @@ local function exchange(req, deadline)
     if sendname == nil then sendname = req.host end
     local sock, e, errno = wssocket.connect(req.host, req.port, req.tls, sendname, deadline)
     if not sock then return nil, e, errno end
-    local ok, we = sock:write(request_head(req), deadline)
+    -- As request:go(), the request's cookie store adds a "cookie" field to a copy of the headers
+    -- and takes the Set-Cookie fields of every answer.
+    local sent, store = req.headers, req.cookie_store
+    if store then
+      local cookies = store:lookup_for_request(sent, req.host, req.site_for_cookies, req.is_top_level)
+      if cookies ~= "" then
+        sent = sent:clone()
+        sent:append("cookie", cookies)
+      end
+    end
+    local ok, we = sock:write(request_head(sent), deadline)
     if not ok then
       sock:close()
       if we == "timeout" then return nil, err("flush", ETIMEDOUT) end
@@ -308,6 +317,7 @@ local function exchange(req, deadline)
       sock:close()
       return nil, he, herrno
     end
+    if store then store:store_from_request(sent, headers, req.host, req.site_for_cookies) end
     if not (req.follow_redirects and headers:get(":status"):sub(1, 1) == "3") then return headers, sock end
     sock:close()
     local new, re, rerrno = req:handle_redirect(headers)
