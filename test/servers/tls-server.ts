@@ -43,6 +43,11 @@ function routes(base: () => string): http.RequestListener {
         res.end(body);
         return;
       }
+      case '/set-cookie':
+        // One Set-Cookie field per `c` parameter (cookie scripts: Secure cookies over https vs http).
+        res.writeHead(200, { 'Set-Cookie': u.searchParams.getAll('c'), 'Content-Length': 0 });
+        res.end();
+        return;
       case '/redirect-http':
         res.writeHead(302, { Location: u.searchParams.get('to') ?? '/', 'Content-Length': 0 });
         res.end();
