@@ -6,56 +6,16 @@ local core = require("luahttp.core.http")
 local waits = require("luahttp.coroutines")
 local socket = require("socket")
 local timed = require("luahttp.http.timed")
-local tls = require("http.tls")
-local uri = require("luahttp.http.uri")
-local mime = require("mime")
+local errors = require("luahttp.http.errors")
+local route = require("luahttp.http.route")
 
-local setmetatable, getmetatable, assert, error, type, tostring, tonumber, lower, select = setmetatable, getmetatable, assert, error, type, tostring, tonumber, string.lower, select
+local setmetatable, assert, type, tostring, tonumber, lower, select = setmetatable, assert, type, tostring, tonumber, string.lower, select
 local concat = table.concat
 local PENDING, canyield, await = waits.PENDING, waits.canyield, waits.await
 
 local M = {}
 
 M.now = socket.gettime
-
--- errno values as lua-http reports them on Linux (cqueues.errno), and cqueues' code for OpenSSL failures.
-local ETIMEDOUT, EPIPE, EILSEQ, EOPNOTSUPP, EOPENSSL = 110, 32, 84, 95, -1935895353
-local TIMEDOUT = "read: Connection timed out"
--- strerror(EILSEQ): lua-http's word for bytes that are not HTTP.
-local EILSEQ_TEXT = "Invalid or incomplete multibyte or wide character"
-
--- How the core reports failures (LuaSocket's words) and what lua-http reports for them on Linux.
-local ERRORS = {
-  ["connection refused"] = { "flush: Connection refused", 111 },
-  timeout = { TIMEDOUT, ETIMEDOUT },
-  closed = { "Broken pipe", EPIPE },
-}
--- TLS handshake failures: luahttp's core words them as LuaSec does ("certificate verify failed
--- (reason)"); cqueues' starttls gives OpenSSL's error string. Node's OpenSSL names a chain that
--- stops at an unknown issuer "unable to verify the first certificate" where the system's OpenSSL,
--- under lua-http, says "unable to get local issuer certificate".
-local VERIFY_REASONS = { ["unable to verify the first certificate"] = "unable to get local issuer certificate" }
-local function tlsfailure(err)
-  local reason = err:match("^certificate verify failed %((.*)%)$")
-  if reason then
-    return "starttls: error:0A000086:SSL routines::certificate verify failed:" .. (VERIFY_REASONS[reason] or reason), EOPENSSL
-  end
-  if err == "certificate verify failed" then return "starttls: error:0A000086:SSL routines::certificate verify failed", EOPENSSL end
-  if err == "wrong version number" then return "starttls: error:0A00010B:SSL routines::wrong version number", EOPENSSL end
-  -- The server closed during the handshake: cqueues reports the failed write.
-  if err == "unexpected eof while reading" then return "starttls: Broken pipe", EPIPE end
-  return nil
-end
--- handshake: the failure came before the response head of an https request.
-local function failure(err, handshake)
-  if handshake and type(err) == "string" then
-    local msg, errno = tlsfailure(err)
-    if msg then return nil, msg, errno end
-  end
-  local e = ERRORS[err]
-  if e then return nil, e[1], e[2] end
-  return nil, tostring(err), nil
-end
 
 -- A core step returns PENDING when it started work the script waits for by yielding to the driver.
 local function settle(h, x, y, z)
@@ -122,9 +82,9 @@ local function readpiece(self)
     if mode == BY_LENGTH and err == "closed" then return nil, nil, nil end
     local msg, errno
     if mode == CHUNKED and (err == "closed" or err == "invalid chunk size") then
-      msg, errno = "read_body_chunk: " .. EILSEQ_TEXT, EILSEQ
+      msg, errno = select(2, errors.badchunk())
     else
-      msg, errno = select(2, failure(err))
+      msg, errno = select(2, errors.failure(err))
     end
     self._err, self._errno = msg, errno
     return nil, msg, errno
@@ -146,9 +106,10 @@ local function read(self, timeout)
     if timeout == nil or not self._h or not timed.available() then return readpiece(self) end
     op = timed.start(readpiece, self)
   end
-  if not timed.wait(op, timeout) then
+  self._clock = self._clock or timed.clock()
+  if not timed.wait(op, timeout, self._clock) then
     self._reading = op
-    return nil, TIMEDOUT, ETIMEDOUT
+    return nil, errors.TIMEDOUT, errors.ETIMEDOUT
   end
   self._reading = nil
   return timed.results(op)
@@ -313,11 +274,6 @@ local function sendbody(h, body)
   return true
 end
 
-local function origin(scheme, host, port)
-  if host:find(":", 1, true) then host = "[" .. host .. "]" end
-  return scheme .. "://" .. host .. ":" .. tostring(port)
-end
-
 -- The request's wire head: Host from :authority, then the other fields in order.
 local function wireheaders(headers)
   local list, n = {}, 0
@@ -343,38 +299,6 @@ local function sendandhead(h, body)
   return status, raw, line
 end
 
--- Where the request goes: the server's origin and the target, or through a proxy as lua-http does it
--- (an http URL in absolute form to the proxy; an https one tunnelled with CONNECT, by the core).
-local function route(req, headers)
-  local target = headers:get(":path") or "/"
-  local extras = req.tls and tls.coreoptions(req.ctx) or {}
-  local proxy = req.proxy
-  if proxy == nil and req.proxies then proxy = req.proxies:choose(req.tls and "https" or "http", req.host) end
-  -- luahttp's own *_proxy handling stays out: lua-http decided above.
-  extras.proxy = false
-  if not proxy then return origin(req.tls and "https" or "http", req.host, req.port), target, extras, headers end
-  if type(proxy) == "string" then
-    proxy = assert(uri.parse(proxy), "invalid proxy URI")
-  else
-    assert(type(proxy) == "table" and getmetatable(proxy) == nil and proxy.scheme, "invalid proxy URI")
-  end
-  local scheme = proxy.scheme
-  if scheme ~= "http" and scheme ~= "https" then error(("unsupported proxy type (%s)"):format(scheme), 3) end
-  local phost = assert(proxy.host, "proxy is missing host")
-  local pport = proxy.port or (scheme == "https" and 443 or 80)
-  if req.tls then
-    local userinfo = proxy.userinfo and (proxy.userinfo .. "@") or ""
-    local host = phost:find(":", 1, true) and "[" .. phost .. "]" or phost
-    extras.proxy = scheme .. "://" .. userinfo .. host .. ":" .. tostring(pport)
-    return origin("https", req.host, req.port), target, extras, headers
-  end
-  headers = headers:clone()
-  if proxy.userinfo then
-    headers:upsert("proxy-authorization", "basic " .. (mime.b64(proxy.userinfo)), true)
-  end
-  return origin(scheme, phost, pport), req:to_uri(false), extras, headers
-end
-
 --- exchange(req [, timeout [, headers]]) → headers, stream | nil, message, errno. The timeout bounds
 --- the wait for the response head only (the body is read with the stream's own timeouts). `headers`
 --- replaces req.headers on the wire (go() adds the cookie store's "cookie" to a copy).
@@ -382,7 +306,7 @@ function M.exchange(req, timeout, headers)
   headers = headers or req.headers
   local method = headers:get(":method") or "GET"
   -- undici opens no CONNECT tunnel a script could take over (lua-http hands its socket on).
-  if method == "CONNECT" then return nil, "CONNECT requests are not supported by luahttp", EOPNOTSUPP end
+  if method == "CONNECT" then return nil, "CONNECT requests are not supported by luahttp", errors.EOPNOTSUPP end
   local body = req.body
   local to, target, extras, sent = route(req, headers)
   local cantime = timeout ~= nil and timed.available()
@@ -394,7 +318,7 @@ function M.exchange(req, timeout, headers)
     local op = timed.start(sendandhead, h, body)
     if not timed.wait(op, timeout) then
       core.close(h, true)
-      return nil, TIMEDOUT, ETIMEDOUT
+      return nil, errors.TIMEDOUT, errors.ETIMEDOUT
     end
     status, raw, line = timed.results(op)
   else
@@ -402,13 +326,13 @@ function M.exchange(req, timeout, headers)
   end
   if not status then
     core.close(h, true)
-    if type(raw) == "string" and raw:find("^invalid response") then return nil, "read_status_line: " .. EILSEQ_TEXT, EILSEQ end
-    return failure(raw, req.tls)
+    if type(raw) == "string" and raw:find("^invalid response") then return errors.badstatus() end
+    return errors.failure(raw, req.tls)
   end
   -- lua-http reads "HTTP/1.x NNN reason" (the space after the code included); undici is laxer.
   if not line:find("^HTTP/1%.[01] %d%d%d ") then
     core.close(h, true)
-    return nil, "read_status_line: " .. EILSEQ_TEXT, EILSEQ
+    return errors.badstatus()
   end
   local response = new_headers()
   response:append(":status", tostring(status))

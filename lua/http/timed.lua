@@ -5,11 +5,16 @@
 -- runs tasks, the operation runs to its end at once and the timeout does not apply.
 local tasks = require("luahttp.tasks")
 local waits = require("luahttp.coroutines")
+local socket = require("socket")
 
 local sched, canyield = waits.scheduler, waits.canyield
 local pack, unpack = table.pack, table.unpack
+local now = socket.gettime
 
 local M = {}
+
+-- A timer may wake this much before its deadline (clock resolution); that still counts as reached.
+local SLACK = 0.001
 
 --- whether timed waits work here.
 function M.available()
@@ -31,34 +36,58 @@ function M.start(f, ...)
   local op = {}
   op.task = tasks.spawn(function(...)
     op.results = pack(f(...))
+    op.done = true
     wake(op)
   end, ...)
   return op
 end
 
---- wait(op [, timeout]) → true once op ended (results in op.results), false when timeout passed first.
-function M.wait(op, timeout)
-  if op.results then return true end
+--- clock(): the timer of one owner's successive waits (a stream's reads). It keeps at most about one
+--- sleeping timer task however many reads wait: a timer that fires before the current wait's deadline
+--- sleeps again for the rest, and a wait never starts a timer while one fires earlier than it needs.
+function M.clock()
+  return {}
+end
+
+local arm
+local function fire(clock, at)
+  if clock.at == at then clock.at = nil end
+  local w = clock.current
+  if not w then return end
+  if now() + SLACK >= w.deadline then
+    w.timedout = true
+    if w.op.waiter == w.me then wake(w.op) end
+  else
+    arm(clock, w.deadline)
+  end
+end
+function arm(clock, deadline)
+  if clock.at and clock.at <= deadline then return end
+  clock.at = deadline
+  tasks.spawn(function()
+    tasks.sleep(math.max(deadline - now(), 0))
+    fire(clock, deadline)
+  end)
+end
+
+--- wait(op [, timeout [, clock]]) → true once op ended (results in op.results), false when timeout
+--- passed first.
+function M.wait(op, timeout, clock)
+  if op.done then return true end
   local me = sched.running()
-  local timedout = false
-  local turn = {}
-  op.turn = turn
+  local w
   if timeout then
-    tasks.spawn(function()
-      tasks.sleep(timeout > 0 and timeout or 0)
-      -- Only this wait's own timer ends it (an earlier wait on the same op may have left one running).
-      if op.turn == turn and op.results == nil then
-        timedout = true
-        if op.waiter == me then wake(op) end
-      end
-    end)
+    -- A zero timeout still gives the operation one turn: what has reached luahttp counts as there.
+    clock = clock or {}
+    w = { op = op, me = me, deadline = now() + timeout, timedout = false }
+    clock.current = w
+    arm(clock, w.deadline)
   end
-  if not (op.results or timedout) then
-    op.waiter = me
-    sched.park(function() return op.results ~= nil or timedout end, 2)
-    op.waiter = nil
-  end
-  return op.results ~= nil
+  op.waiter = me
+  sched.park(function() return op.done or (w ~= nil and w.timedout) end, 2)
+  op.waiter = nil
+  if clock and clock.current == w then clock.current = nil end
+  return op.done == true
 end
 
 --- results(op): what f returned.
