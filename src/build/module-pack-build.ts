@@ -12,20 +12,30 @@ import type { PackRecord } from './pack-recorder.js';
 const CLI = path.join(PACK_ROOT, 'bin/luahttp.js');
 const RECORDER = path.join(__dirname, 'pack-recorder.js');
 
-/** What a typical script does first: require socket.http and ltn12, then GET in both call forms. */
+/**
+ * What a typical script does: require socket.http and ltn12, GET in both call forms, POST a body from
+ * a source, read and write JSON. The modules it loads make the pack; a script that needs others loads
+ * them from their files.
+ */
 const TRAINING_SCRIPT = `
 local http = require("socket.http")
 local ltn12 = require("ltn12")
+local cjson = require("cjson")
 local t = {}
 local ok, code = http.request { url = arg[1], sink = ltn12.sink.table(t) }
 local body, code2 = http.request(arg[1] .. "?again")
-print(ok, code, #table.concat(t), code2, #body)
+local sent = cjson.encode({ n = 1, s = "x" })
+local posted = {}
+http.request { url = arg[1], method = "POST", source = ltn12.source.string(sent), sink = ltn12.sink.table(posted),
+  headers = { ["content-type"] = "application/json", ["content-length"] = #sent } }
+print(ok, code, #table.concat(t), code2, #body, cjson.decode(table.concat(posted)).url)
 `;
 
+/** One request (see main) and its JSON: the functions this compiles are what the code cache holds. */
 const CACHE_SCRIPT = `
 local http = require("socket.http")
 local body, code = http.request(arg[1])
-print(1, code, #body)
+print(1, code, require("cjson").decode(body).url)
 `;
 
 /** Whether a fresh process (default V8 flags) accepts the cache, as the CLI will load it. */
