@@ -12,6 +12,7 @@ local route = require("luahttp.http.route")
 local setmetatable, assert, type, tostring, tonumber, lower, select = setmetatable, assert, type, tostring, tonumber, string.lower, select
 local concat = table.concat
 local PENDING, canyield, await = waits.PENDING, waits.canyield, waits.await
+local wantsyield = waits.wantsyield or canyield
 
 local M = {}
 
@@ -312,7 +313,7 @@ function M.exchange(req, timeout, headers)
   local cantime = timeout ~= nil and timed.available()
   -- Where a timed wait cannot run, the core's deadline (which ends the whole exchange) bounds it.
   if timeout and not cantime then extras.deadline = math.max(timeout, 0.001) end
-  local h = core.request(to, method, target, wireheaders(sent), body ~= nil, nil, canyield(), extras)
+  local h = core.request(to, method, target, wireheaders(sent), body ~= nil, nil, wantsyield(), extras)
   local status, raw, line
   if cantime then
     local op = timed.start(sendandhead, h, body)

@@ -211,13 +211,15 @@ function M.atexit(report)
     cancelled = true
   end
   if cancelled and sched and sched.abandon then sched.abandon() end
-  for i = 1, #failed do
-    local task = failed[i]
+  local unwaited = failed
+  failed = {}
+  if sched then sched.reset() end
+  for i = 1, #unwaited do
+    local task = unwaited[i]
     if not task.waited then
       report("task failed and was never waited for: " .. (task.traceback or tostring(task.err)))
     end
   end
-  failed = {}
 end
 
 return M

@@ -8,7 +8,9 @@
 -- It also schedules luahttp's tasks (require "luahttp".spawn): each in-process operation has a ticket;
 -- the driver resumes with the ticket of one that finished, and the task waiting for it runs on.
 -- Tasks run while the main flow waits (cooperatively, as copas and ngx.thread do).
-local driver, PENDING, sys = ...
+-- tasksonly (the library's VM worker): waits yield only while tasks live; otherwise they block, the
+-- fastest way when the I/O host is another thread.
+local driver, PENDING, sys, tasksonly = ...
 
 local co = coroutine
 local create, resume, yield, status, running = co.create, co.resume, co.yield, co.status, co.running
@@ -21,6 +23,20 @@ local blocked = 0
 
 local function canyield()
   return blocked == 0 and isyieldable()
+end
+
+-- Tasks alive (lua/luahttp/tasks.lua keeps the count). While there are any, luahttp's blocking C
+-- functions (socket I/O, select, dns, LuaSec) wait by yielding wherever the code can yield, so the
+-- other tasks run; with none, they block as LuaSocket's do (src/vm/op-waiter.ts asks this).
+local alive = 0
+local function cooperative()
+  return alive > 0 and canyield()
+end
+
+-- Whether an HTTP request or host function call should wait by yielding (else it blocks): always
+-- where the code can yield, or with tasksonly (the library's VM worker) as cooperative() says.
+local function wantsyield()
+  return blocked == 0 and isyieldable() and (alive > 0 or not tasksonly)
 end
 
 -- resume that forwards luahttp's waits from inside the coroutine out to the driver.
@@ -80,14 +96,6 @@ function co.close(c)
 end
 
 local lastticket, timer, abandonwaits = sys.lastticket, sys.timer, sys.abandonwaits
-
--- Tasks alive (lua/luahttp/tasks.lua keeps the count). While there are any, luahttp's blocking C
--- functions (socket I/O, select, dns, LuaSec) wait by yielding wherever the code can yield, so the
--- other tasks run; with none, they block as LuaSocket's do (src/vm/op-waiter.ts asks this).
-local alive = 0
-local function cooperative()
-  return alive > 0 and canyield()
-end
 
 -- The scheduler. `current` is the task running now (nil: the main flow). A task that waits yields
 -- PENDING to whoever resumed it (the scheduler); the main flow waits by yielding to the driver and
@@ -187,8 +195,13 @@ local scheduler = {
   setcurrent = function(task) local prev = current; current = task; return prev end,
   setstep = function(f) step = f end,
   setalive = function(n) alive = n end,
+  traceback = traceback,
   -- The main chunk ended and the tasks are cancelled: waits they left are dropped, their sockets closed.
   abandon = function() abandonwaits() end,
+  -- The run is over (its tasks cancelled, its tickets forgotten): nothing waits any more.
+  reset = function()
+    waiters, finished, runnable, rhead, rtail, current = {}, {}, {}, 1, 0, nil
+  end,
 }
 
-return { canyield = canyield, await = await, cooperative = cooperative, PENDING = PENDING, scheduler = scheduler }
+return { canyield = canyield, wantsyield = wantsyield, await = await, cooperative = cooperative, PENDING = PENDING, scheduler = scheduler }

@@ -319,6 +319,7 @@ end
 -- then the script yields to the driver (Node's event loop) and the step is finished by continue().
 -- Steps return at most three values; no table per call, since receive runs once per 2 KiB chunk.
 local PENDING, canyield, await = waits.PENDING, waits.canyield, waits.await
+local wantsyield = waits.wantsyield or canyield
 local function settle(h, x, y, z)
   while x == PENDING do
     if not canyield() then
@@ -391,7 +392,7 @@ function trequest(reqt, deadline)
     timeout = https and https.TIMEOUT or 60
   end
   local h, crowded = core.request(dial, nreqt.method, nreqt.uri, wireheaders(nreqt),
-    nreqt.source ~= nil, timeout, canyield(), extras(nreqt, deadline))
+    nreqt.source ~= nil, timeout, wantsyield(), extras(nreqt, deadline))
   local guard <close> = setmetatable({ h }, GUARD)
   -- Many exchanges open at once: collect abandoned coroutines now, whose guards release theirs (their
   -- bodies are held outside Lua's heap, so the collector would not hurry on its own).

@@ -2,12 +2,13 @@
 // head, receive body), each at most one round trip to an I/O host. Request bodies are batched,
 // response bodies arrive in batches and are handed to Lua in LuaSocket-sized chunks.
 //
-// Two ways to wait (chosen per exchange, see HttpIo): where the script can yield, the step starts the
-// operation on an in-process host and returns PENDING; lua/socket/http.lua yields to the driver and
-// calls continue(h) when it is done. Where it cannot (gsub callbacks, require loaders, …) the step is a
-// blocking RPC to the I/O host thread.
+// Two ways to wait (chosen per exchange, see HttpIo): where the script can yield, the step submits the
+// operation for a ticket (src/vm/tickets.ts) and returns PENDING; lua/socket/http.lua yields to the
+// driver and calls continue(h) when it is done. Where it cannot (gsub callbacks, require loaders, …)
+// the step is a blocking RPC to the I/O host.
 import type { ProgressMeter } from './progress-meter.js';
 import type { LuaApi, LuaCFunction } from '../vm/lua-api.js';
+import type { TicketPort } from '../vm/tickets.js';
 import { LuaType } from '../vm/lua-api.js';
 import { HostDiedError, type SyncRpcClient } from '../channel/sync-rpc.js';
 import { RING_ENDED, RING_OPEN, type ByteRing } from '../channel/byte-ring.js';
@@ -36,10 +37,8 @@ export interface HttpIo {
   rpc: () => SyncRpcClient;
   /** Shared memory the host thread streams large bodies into. */
   ring: ByteRing;
-  /** The in-process host, for scripts that wait by yielding (absent: always block). */
-  inProcess?: (msg: { op: string } & Record<string, unknown>) => Promise<unknown>;
-  /** Tells the driver which operation the script now waits for. */
-  waitFor?: (p: Promise<void>) => void;
+  /** Operations for scripts that wait by yielding (absent: always block). */
+  tickets?: TicketPort;
   /** Pushes the PENDING marker lua/socket/http.lua recognises. */
   pushPending?: (L: number) => void;
   /** `--progress`: told of each response body's bytes (src/cores/progress-meter.ts). */
@@ -50,7 +49,7 @@ interface ClientExchange {
   /** Its number among the script's exchanges (the progress meter's key). */
   id?: number;
   req: ExchangeRequest;
-  /** In-process host, waited for by yielding (else: blocking RPC to the host thread). */
+  /** Waited for by yielding, with tickets (else: blocking RPC to the host). */
   yields: boolean;
   cont: Continuation | null;
   reply: unknown;
@@ -143,7 +142,7 @@ export function httpCore(api: LuaApi, io: HttpIo): Record<string, LuaCFunction> 
   const blockOn = (L: number, ex: ClientExchange, msg: { op: string } & Record<string, unknown>, transfer: ArrayBuffer[], cont: Continuation): number => {
     if (!ex.yields) return cont(L, rpc().call(msg, transfer));
     ex.cont = cont;
-    io.waitFor!(io.inProcess!(msg).then((r) => { ex.reply = r; }, (e: unknown) => { ex.reply = { error: String(e), done: true }; }));
+    io.tickets!.submit(msg, transfer, (r) => { ex.reply = r; });
     io.pushPending!(L);
     return 1;
   };
@@ -309,7 +308,7 @@ export function httpCore(api: LuaApi, io: HttpIo): Record<string, LuaCFunction> 
       };
       if (api.type(L, 8) === LuaType.Table) readExtras(L, 8, req);
       const id = nextId++;
-      const yields = api.toBoolean(L, 7) && io.inProcess !== undefined;
+      const yields = api.toBoolean(L, 7) && io.tickets !== undefined;
       exchanges.set(id, { req, yields, cont: null, reply: undefined, started: false, pending: [], pendingLen: 0, pieces: new PieceQueue(), buffered: 0, done: false, error: null, streaming: false, remaining: null, chunked: wire.chunked });
       api.pushInteger(L, id);
       api.pushBoolean(L, crowdedAfter(exchanges.size));
@@ -441,10 +440,10 @@ export function httpCore(api: LuaApi, io: HttpIo): Record<string, LuaCFunction> 
       io.progress?.end(id);
       if (ex) {
         exchanges.delete(id);
-        // Nothing to wait for: an in-process close runs on its own.
+        // Nothing to wait for: a yielding exchange's close runs on its own.
         if (ex.started && !ex.done) {
           const msg = { op: 'http.close', id, drop: api.toBoolean(L, 2) };
-          if (ex.yields) void io.inProcess!(msg);
+          if (ex.yields) io.tickets!.send(msg);
           else rpc().call(msg);
         }
       }

@@ -107,7 +107,11 @@ export async function createCliRuntime(o: CliRuntimeOptions): Promise<CliRuntime
     return inProcess.then((h) => h.handle(msg));
   };
   // Loading undici while the engine compiled made one GET slower (117 vs 101 ms): it loads on first use.
-  vm = await LuaVm.create({ rpc: () => host.rpc(), asyncRpc: () => host.asyncRpc(), ring: host.ring, exit, noEnv: o.noEnv, inProcess: handle, progress: o.progress, onSocketLoad: () => { socketLoaded = true; } });
+  // One ticket port for every wait that yields: HTTP runs in-process, socket operations on the I/O
+  // thread through its non-blocking port (src/channel/async-rpc.ts).
+  const { PromiseTickets } = await import('../vm/tickets.js');
+  const tickets = new PromiseTickets((msg, transfer) => (msg.op.startsWith('http.') ? handle(msg) : host.asyncRpc().call(msg, transfer)));
+  vm = await LuaVm.create({ rpc: () => host.rpc(), ring: host.ring, exit, noEnv: o.noEnv, tickets, progress: o.progress, onSocketLoad: () => { socketLoaded = true; } });
   // A write to a closed pipe: lua5.4 is killed by SIGPIPE unless LuaSocket is loaded (it ignores it).
   vm.files.onBrokenPipe = () => { if (!socketLoaded) dieBySigpipe(); };
   const started = vm;

@@ -1,6 +1,9 @@
 // One run's limits on the app's thread (README "Embedding: limits"). Every limit is checked here and
 // enforced the same way: the VM thread is terminated (which stops any Lua code, C calls included, in a
 // few ms) and the run rejects with a LimitError; the runtime starts a fresh VM for the next run.
+// maxConcurrentRequests is a bound, not a failure: with luahttp's tasks several requests are in
+// flight, and one over the bound waits until another ends. Only when nothing could ever end one (the
+// VM waits for the queued request itself and no op is running) does the run end with the limit.
 import type { RpcReply } from '../channel/rpc-server.js';
 import type { LimitName } from './errors.js';
 import type { RuntimeLimits } from './options.js';
@@ -30,8 +33,16 @@ function exchangeEnded(op: string, reply: RpcReply): boolean {
   return Boolean(v && (v.error || v.done || v.body?.done || v.body?.error));
 }
 
+/** What the VM thread blocks on: a blocking call's ticket, or (its driver, every task waiting) any answer. */
+type Blocked = { ticket: number } | { any: true; timer: boolean } | null;
+
 export class RunMeter {
   private requests = 0;
+  /** Ops the I/O side is running now (answered ones and queued ones excluded). */
+  private inFlight = 0;
+  private blocked: Blocked = null;
+  /** Requests over maxConcurrentRequests, in order, with what starts each. */
+  private readonly queued: { key: string; go: () => void }[] = [];
   private responseBytes = 0;
   private outputBytes = 0;
   private readonly open = new Set<string>();
@@ -53,6 +64,8 @@ export class RunMeter {
 
   stop(): void {
     this.stopped = true;
+    // Queued requests of a finished run never start (the VM has forgotten them).
+    this.queued.length = 0;
     if (this.wallTimer) clearTimeout(this.wallTimer);
     if (this.cpuTimer) clearTimeout(this.cpuTimer);
   }
@@ -67,7 +80,7 @@ export class RunMeter {
   /** The VM runs Lua again (start, or an op answered): the CPU clock runs. */
   private resume(): void {
     const cpuMs = this.limits.cpuMs;
-    if (cpuMs === undefined || this.stopped) return;
+    if (cpuMs === undefined || this.stopped || this.runningSince !== null) return;
     this.runningSince = performance.now();
     const left = Math.max(0, cpuMs - this.cpuUsed);
     this.cpuTimer = setTimeout(() => this.checkCpu(), left + 1);
@@ -87,32 +100,86 @@ export class RunMeter {
     this.cpuTimer = setTimeout(() => this.checkCpu(), cpuMs - used + 1);
   }
 
-  /** Before an op runs: false when it would break a limit (the run is then being ended). */
-  opStart(msg: Op): boolean {
-    this.pause();
+  /**
+   * Before an op runs: true to run it now, false when it breaks a limit (the run is then being
+   * ended), 'queued' when go() will run it later (maxConcurrentRequests).
+   */
+  opStart(msg: Op, go: () => void): boolean | 'queued' {
+    if (msg.waits) this.block({ ticket: msg.ticket as number });
     const opens = OPENS[msg.op];
     if (opens) {
       const { maxRequests, maxConcurrentRequests } = this.limits;
       if (maxRequests !== undefined && ++this.requests > maxRequests) return this.hit('requests', `the run started more than ${maxRequests} requests`);
-      this.open.add(`${opens}:${msg.id}`);
-      if (maxConcurrentRequests !== undefined && this.open.size > maxConcurrentRequests) return this.hit('concurrentRequests', `the run had more than ${maxConcurrentRequests} requests open at once`);
+      const key = `${opens}:${msg.id}`;
+      if (maxConcurrentRequests !== undefined && this.open.size >= maxConcurrentRequests) {
+        this.queued.push({ key, go: () => { this.open.add(key); this.inFlight++; go(); } });
+        this.checkStuck();
+        return this.stopped ? false : 'queued';
+      }
+      this.open.add(key);
     }
     // Set before the op runs: a body undici already holds can finish streaming inside the op itself.
     if (msg.op === 'http.stream') this.streaming = msg.id as number;
     const closes = CLOSES[msg.op];
-    if (closes) this.open.delete(`${closes}:${msg.id}`);
+    if (closes) this.ended(`${closes}:${msg.id}`);
+    this.inFlight++;
     return true;
   }
 
   opEnd(msg: Op, reply: RpcReply): void {
+    this.inFlight--;
     this.countResponse(replyBytes(reply));
-    if (msg.op.startsWith('http.') && exchangeEnded(msg.op, reply)) this.open.delete(`http:${msg.id}`);
+    if (msg.op.startsWith('http.') && exchangeEnded(msg.op, reply)) this.ended(`http:${msg.id}`);
+    const b = this.blocked;
+    if (b && ('any' in b || b.ticket === msg.ticket)) this.unblock();
+    this.checkStuck();
+  }
+
+  /** The VM's driver blocks until any op is answered (timer: or its own timer ends). */
+  vmWaits(timer: boolean): void {
+    this.block({ any: true, timer });
+    this.checkStuck();
+  }
+
+  /** The VM's own timer ended its wait. */
+  vmRuns(): void {
+    this.unblock();
+  }
+
+  private block(b: NonNullable<Blocked>): void {
+    this.blocked = b;
+    this.pause();
+  }
+
+  private unblock(): void {
+    this.blocked = null;
     this.resume();
+  }
+
+  /** A request or connection ended (or was dropped before it ran): the next queued one may start. */
+  private ended(key: string): void {
+    const q = this.queued.findIndex((e) => e.key === key);
+    if (q >= 0) { this.queued.splice(q, 1); return; }
+    if (!this.open.delete(key)) return;
+    const next = this.queued.shift();
+    if (next && !this.stopped) next.go();
+  }
+
+  /**
+   * A queued request nothing can ever let through: the VM waits (for it, or for anything) and no op
+   * is running whose end could free a place. The run ends with the limit, as it did before requests
+   * could queue (a plain script holding its connections open).
+   */
+  private checkStuck(): void {
+    const b = this.blocked;
+    if (this.queued.length === 0 || this.inFlight > 0 || !b || ('any' in b && b.timer)) return;
+    const max = this.limits.maxConcurrentRequests!;
+    this.hit('concurrentRequests', `the run had more than ${max} requests open at once, and the script waits for one of them while holding the others`);
   }
 
   /** The body streaming through the ring is complete (or failed): that exchange is over. */
   streamEnded(): void {
-    if (this.streaming !== null) this.open.delete(`http:${this.streaming}`);
+    if (this.streaming !== null) this.ended(`http:${this.streaming}`);
     this.streaming = null;
   }
 

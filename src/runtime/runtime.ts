@@ -230,7 +230,7 @@ class LuaRuntime implements Runtime {
       thread.ring.onBytes = (n) => meter.countResponse(n);
       thread.ring.onFinish = () => meter.streamEnded();
       thread.observer = {
-        opStart: (msg) => meter.opStart(msg),
+        opStart: (msg, go) => meter.opStart(msg, go),
         opEnd: (msg, reply) => meter.opEnd(msg, reply),
         died: (message) => { if (settle()) { this.thread = null; reject(new Error(message)); } },
         notice: (n: VmNotice) => {
@@ -246,6 +246,8 @@ class LuaRuntime implements Runtime {
               }
               return;
             }
+            case 'vm.wait': meter.vmWaits(n.timer); return;
+            case 'vm.run': meter.vmRuns(); return;
             case 'run.done': if (settle()) resolve(n.values); return;
             case 'run.error': {
               const { message, traceback, value, policy } = n.error;

@@ -28,10 +28,14 @@ export interface LuaErrorInfo { message: string; traceback: string; value: Plain
 export type VmNotice =
   | { op: 'vm.ready' }
   | { op: 'vm.output'; fd: 1 | 2; data: Uint8Array }
+  /** Every task waits: the VM thread blocks until an op is answered (or, with timer, its own timer ends). */
+  | { op: 'vm.wait'; timer: boolean }
+  /** The VM's own timer ended its wait (no op was answered). */
+  | { op: 'vm.run' }
   | { op: 'run.done'; values: PlainValue[] }
   | { op: 'run.error'; error: LuaErrorInfo }
   | { op: 'run.limit'; limit: 'memory' }
   | { op: 'run.badvalue'; message: string }
   | { op: 'run.exit'; code: number };
 
-export const NOTICE_OPS = new Set(['vm.ready', 'vm.output', 'run.done', 'run.error', 'run.limit', 'run.badvalue', 'run.exit']);
+export const NOTICE_OPS = new Set(['vm.ready', 'vm.output', 'vm.wait', 'vm.run', 'run.done', 'run.error', 'run.limit', 'run.badvalue', 'run.exit']);

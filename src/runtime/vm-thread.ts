@@ -3,16 +3,20 @@
 // reused: the runtime starts a fresh one.
 import path from 'node:path';
 import type { MessagePort, Worker } from 'node:worker_threads';
-import { RPC_ANSWERED } from '../channel/sync-rpc.js';
+import { FLAG_BYTES } from '../channel/sync-rpc.js';
 import { ByteRing, createRing, type RING_ENDED, type RING_FAILED } from '../channel/byte-ring.js';
-import type { RpcHandler, RpcReply } from '../channel/rpc-server.js';
+import { hostErrorValue, postAnswer, type RpcHandler, type RpcReply } from '../channel/rpc-server.js';
 import { NOTICE_OPS, type ToVm, type VmNotice, type VmWorkerData } from './vm-messages.js';
 
 type Op = { op: string } & Record<string, unknown>;
 
-/** What the run in progress wants to see: ops before they start (false = refuse: a limit), their replies, notices. */
+/**
+ * What the run in progress wants to see: ops before they start, their replies, notices. opStart
+ * returns true to run the op now, false to refuse it (a limit: the run is being ended), or 'queued':
+ * the observer calls go() when the op may run (maxConcurrentRequests), or never if the run ends first.
+ */
 export interface ThreadObserver {
-  opStart(msg: Op): boolean;
+  opStart(msg: Op, go: () => void): boolean | 'queued';
   opEnd(msg: Op, reply: RpcReply): void;
   notice(n: VmNotice): void;
   /** The worker ended on its own (a crash): the run cannot finish. */
@@ -48,7 +52,7 @@ export class VmThread {
   static start(data: Omit<VmWorkerData, 'port' | 'flag' | 'ring'>, ops: (ring: ByteRing) => { handler: RpcHandler; close: () => void }): Promise<VmThread> {
     const { MessageChannel, Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
     const { port1, port2 } = new MessageChannel();
-    const flag = new Int32Array(new SharedArrayBuffer(8));
+    const flag = new Int32Array(new SharedArrayBuffer(FLAG_BYTES));
     const ring = new CountingRing(createRing());
     const io = ops(ring);
     const worker = new Worker(path.join(__dirname, 'vm-worker.js'), {
@@ -61,24 +65,25 @@ export class VmThread {
     const thread = new VmThread(worker, port1, ring, io.close);
     return new Promise((resolve, reject) => {
       let ready = false;
-      const answer = (value: unknown, transfer: RpcReply['transfer'] = []): void => {
-        if (thread.dead) return;
-        port1.postMessage(value, transfer);
-        Atomics.store(flag, 0, RPC_ANSWERED);
-        Atomics.notify(flag, 0);
+      const answer = (ticket: number, value: unknown, transfer: RpcReply['transfer'] = []): void => {
+        if (!thread.dead) postAnswer(port1, flag, ticket, value, transfer);
       };
-      port1.on('message', (msg: Op) => {
+      port1.on('message', (msg: Op & { ticket: number }) => {
         if (NOTICE_OPS.has(msg.op)) {
           if (msg.op === 'vm.ready') { ready = true; thread.idle(); resolve(thread); return; }
           thread.observer?.notice(msg as unknown as VmNotice);
           return;
         }
+        // Several ops may be in flight (luahttp's tasks): each is answered under its own ticket.
         const observer = thread.observer;
-        if (observer && !observer.opStart(msg)) return; // the observer ends the run (a limit)
-        io.handler(msg).then(
-          (reply) => { observer?.opEnd(msg, reply); answer(reply.value, reply.transfer); },
-          (e: unknown) => { observer?.opEnd(msg, { value: null }); answer({ error: `luahttp host error: ${(e as Error)?.message ?? String(e)}` }); },
-        );
+        const go = (): void => {
+          io.handler(msg).then(
+            (reply) => { observer?.opEnd(msg, reply); answer(msg.ticket, reply.value, reply.transfer); },
+            (e: unknown) => { observer?.opEnd(msg, { value: null }); answer(msg.ticket, hostErrorValue(e)); },
+          );
+        };
+        if (observer && observer.opStart(msg, go) !== true) return; // refused (a limit ends the run) or queued
+        go();
       });
       let stderr = '';
       worker.stderr.on('data', (b: Buffer) => { if (stderr.length < 4096) stderr += b.toString(); });

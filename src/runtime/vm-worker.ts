@@ -1,9 +1,11 @@
 // The library's VM thread: one Lua state in the sandbox profile, every blocking call a synchronous
 // RPC to the I/O side on the app's thread (DESIGN "Architecture": the app's event loop stays free and
-// terminate() is the kill switch for runaway scripts).
+// terminate() is the kill switch for runaway scripts). Inside luahttp's tasks, requests and host calls
+// are submitted for tickets instead, and the driver blocks only when every task waits (src/vm/tickets.ts).
 import { parentPort, workerData } from 'node:worker_threads';
 import { LuaVm } from '../vm/lua-vm.js';
 import { LUA_OK, LUA_REGISTRYINDEX } from '../vm/lua-api.js';
+import { ChannelTickets } from '../vm/tickets.js';
 import { pushPlain, toPlain } from '../vm/lua-values.js';
 import { SyncRpcClient } from '../channel/sync-rpc.js';
 import { ByteRing } from '../channel/byte-ring.js';
@@ -12,12 +14,14 @@ import { installHostFunctions } from '../cores/host-functions.js';
 import { readCheck, sandboxPrimitives, SANDBOX_DENIED } from './sandbox-primitives.js';
 import type { ToVm, VmNotice, VmWorkerData } from './vm-messages.js';
 
+const LUA_ERRRUN = 2;
 const LUA_ERRMEM = 4;
 const LUA_MULTRET = -1;
 const data = workerData as VmWorkerData;
 const port = data.port;
 const notify = (n: VmNotice): void => port.postMessage(n);
 const rpcClient = new SyncRpcClient(port, data.flag);
+const tickets = new ChannelTickets(() => rpcClient, (blocking, timer) => notify(blocking ? { op: 'vm.wait', timer } : { op: 'vm.run' }));
 
 /** After os.exit the thread waits here until the runtime terminates it (a fresh VM replaces it). */
 function park(): never {
@@ -47,6 +51,8 @@ async function boot(): Promise<void> {
     },
     primitives: (base, api) => sandboxPrimitives(api, { read: data.fs.read, write: data.fs.write, modules: data.packagePath.map((e) => (e.includes('?') ? e.slice(0, e.indexOf('?')) : e)) }, data.env)(base),
     chunkRoot: 'luahttp',
+    tickets,
+    yieldOnlyForTasks: true,
     engine: { tuneTiering: false, memoryMaxBytes: data.memoryBytes },
   });
   const { L } = vm;
@@ -67,7 +73,16 @@ async function boot(): Promise<void> {
   }
   m._lua_settop(L, -2);
   const helper = (name: string): void => { m._lua_rawgeti(L, LUA_REGISTRYINDEX, BigInt(helperRefs.get(name)!)); };
-  const io = { rpc: () => rpcClient, beforeCall: flushOutput };
+  // The run's wrapper (lua/runtime/library-run.lua) and the host functions' (host-call.lua), anchored.
+  const anchored = (file: string, nargs: number): number => {
+    vm!.loadRuntimeFile(file);
+    if (nargs) m._lua_rotate(L, -1 - nargs, 1);
+    if (a.pcall(L, nargs, 1) !== LUA_OK) throw new Error(`luahttp: ${file}: ${a.toText(L, -1)}`);
+    return m._luaL_ref(L, LUA_REGISTRYINDEX);
+  };
+  helper('handler');
+  const runnerRef = anchored('runtime/library-run.lua', 1);
+  const io = { rpc: () => rpcClient, beforeCall: flushOutput, tasks: { tickets, wrapperRef: anchored('runtime/host-call.lua', 0) } };
   installHostFunctions(a, L, data.functions, io);
 
   const describeError = (base: number): { message: string; traceback: string; value: PlainValue; policy: boolean } => {
@@ -90,7 +105,7 @@ async function boot(): Promise<void> {
 
   const run = (msg: Extract<ToVm, { type: 'run' }>): VmNotice => {
     const base = a.top(L);
-    helper('handler');
+    m._lua_rawgeti(L, LUA_REGISTRYINDEX, BigInt(runnerRef));
     const code = typeof msg.code === 'string' ? Buffer.from(msg.code) : msg.code;
     const st = a.load(L, code, msg.chunkName, 't');
     if (st !== LUA_OK) {
@@ -103,7 +118,13 @@ async function boot(): Promise<void> {
       m._lua_settop(L, base);
       return { op: 'run.badvalue', message: (e as Error).message };
     }
-    const status = m._lua_pcallk(L, msg.args.length, LUA_MULTRET, base + 1, 0, 0);
+    let status = vm!.runDriven(1 + msg.args.length, LUA_MULTRET) as number;
+    // Operations of cancelled tasks may still be answered: nothing waits for them any more.
+    tickets.forgetAll();
+    if (status === LUA_OK && !a.toBoolean(L, base + 1)) {
+      m._lua_settop(L, base + 2); // the error value on top
+      status = LUA_ERRRUN;
+    }
     if (status !== LUA_OK) {
       if (status === LUA_ERRMEM || a.toText(L, -1) === 'not enough memory') { m._lua_settop(L, base); return { op: 'run.limit', limit: 'memory' }; }
       return { op: 'run.error', error: describeError(base) };

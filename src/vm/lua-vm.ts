@@ -7,8 +7,8 @@ import { FileTable, type StdSinks } from './stdlib/file-table.js';
 import { isSystemError, systemError } from './stdlib/os-errors.js';
 import { systemPrimitives } from './stdlib/system-primitives.js';
 import type { SyncRpcClient } from '../channel/sync-rpc.js';
+import type { TicketPort } from './tickets.js';
 import type { ByteRing } from '../channel/byte-ring.js';
-import type { AsyncOps } from '../channel/async-rpc.js';
 import { OpWaiter } from './op-waiter.js';
 import { LUAHTTP_VERSION } from '../version.js';
 // (the cores' modules are required when a script first requires them: see coreLoader)
@@ -29,15 +29,16 @@ export interface LuaVmOptions {
   /** `lua -E`: ignore LUA_PATH, LUA_CPATH and LUA_INIT. */
   noEnv?: boolean;
   /**
-   * An I/O host on this thread. With it, code run by runDriven() waits for the network by yielding
-   * to Node's event loop; without it (or where Lua cannot yield) every wait is a blocking RPC.
+   * How code run by runDriven() waits by yielding (src/vm/tickets.ts): operations get tickets and the
+   * driver resumes the script with finished ones. Without it (or where Lua cannot yield) every wait
+   * is a blocking RPC.
    */
-  inProcess?: (msg: { op: string } & Record<string, unknown>) => Promise<unknown>;
+  tickets?: TicketPort;
   /**
-   * The I/O host reached without blocking (src/channel/async-rpc.ts). With it and a driver, socket
-   * waits inside luahttp's tasks yield (src/vm/op-waiter.ts) instead of blocking the whole script.
+   * Yield only for luahttp's tasks: outside them (no task alive) a wait is a blocking RPC, the
+   * fastest way when the I/O host is another thread (the library's VM worker).
    */
-  asyncRpc?: () => AsyncOps;
+  yieldOnlyForTasks?: boolean;
   /** `--progress` with stderr a terminal: a meter for long response bodies (src/cores/progress-meter.ts). */
   progress?: boolean;
   /** Embedded VMs: standard streams to functions instead of the process's fds. */
@@ -59,21 +60,18 @@ export class LuaVm {
   private driverThread = 0;
   private pendingRef = 0;
   /**
-   * In-process operations started by the script, by ticket. The driver thread yields PENDING when the
-   * code it runs waits; it is resumed with the ticket of an operation that has finished, so several
-   * tasks (lua/runtime/tasks.lua) can each wait for their own.
+   * Operations started by code that waits by yielding, by ticket. The driver thread yields PENDING
+   * when the code it runs waits; it is resumed with the ticket of an operation that has finished, so
+   * several tasks (lua/luahttp/tasks.lua) can each wait for their own.
    */
-  private readonly finished: number[] = [];
-  private finishedHead = 0;
-  private wake: (() => void) | null = null;
-  private lastTicket = 0;
-  private outstanding = 0;
+  readonly tickets: TicketPort | undefined;
   private readonly nresPtr: number;
   /** Registry refs of coroutines.lua's cooperative() and await(), for yielding waits. */
   private waitRefs = { cooperative: 0, await: 0 };
   private opWaiter: OpWaiter | undefined;
 
   private constructor(readonly api: LuaApi, readonly L: number, options: LuaVmOptions) {
+    this.tickets = options.tickets;
     this.nresPtr = api.m._malloc(4);
     this.files = new FileTable(options.stdio);
     this.chunks = new LuaChunks(LUA_ROOT, undefined, options.chunkRoot);
@@ -90,7 +88,7 @@ export class LuaVm {
 
   private boot(options: LuaVmOptions): void {
     const { api, L } = this;
-    if (options.inProcess) {
+    if (options.tickets) {
       this.driverThread = api.m._lua_newthread(L);
       api.m._luaL_ref(L, LUA_REGISTRYINDEX);
       api.m._lua_createtable(L, 0, 0);
@@ -120,7 +118,7 @@ export class LuaVm {
     api.pushText(L, this.chunks.displayRoot); // what our chunk names start with (traceback.lua)
     api.setField(L, -2, 'luaroot');
     if (api.pcall(L, 2, 0) !== LUA_OK) throw new Error(`luahttp boot failed: ${api.toText(L, -1)}`);
-    this.installWaits();
+    this.installWaits(options.yieldOnlyForTasks ?? false);
   }
 
   /**
@@ -151,8 +149,7 @@ export class LuaVm {
         fns = httpCore(api, {
           rpc: options.rpc,
           ring: options.ring,
-          inProcess: options.inProcess,
-          waitFor: (p) => { this.track(p); },
+          tickets: options.tickets,
           pushPending: (Lp) => { api.m._lua_rawgeti(Lp, LUA_REGISTRYINDEX, BigInt(this.pendingRef)); },
           progress: options.progress
             ? new (require('../cores/progress-meter.js') as typeof import('../cores/progress-meter.js')).ProgressMeter()
@@ -177,44 +174,17 @@ export class LuaVm {
     };
   }
 
-  /** How socket.core and ssl wait for the I/O host: blocking, or yielding inside tasks (op-waiter.ts). */
+  /**
+   * How socket.core and ssl wait for the I/O host (op-waiter.ts): blocking, or inside tasks by
+   * submitting the operation for a ticket, as every yielding wait does (src/vm/tickets.ts).
+   */
   private waiter(options: LuaVmOptions): OpWaiter {
-    const asyncRpc = options.asyncRpc;
+    const tickets = this.tickets;
     this.opWaiter ??= new OpWaiter(this.api, {
       call: (msg, transfer) => options.rpc().call(msg, transfer),
-      yielding: this.driverThread && asyncRpc ? {
-        start: (msg, transfer) => asyncRpc().call(msg, transfer),
-        track: (p) => this.track(p),
-        waits: () => this.waitRefs,
-      } : undefined,
+      yielding: this.driverThread && tickets ? { tickets, waits: () => this.waitRefs } : undefined,
     });
     return this.opWaiter;
-  }
-
-  /** Gives an in-process operation its ticket; the driver hands the ticket back when it is done. */
-  private track(p: Promise<unknown>): number {
-    const ticket = ++this.lastTicket;
-    this.outstanding++;
-    const done = (): void => {
-      this.outstanding--;
-      this.finished.push(ticket);
-      const wake = this.wake;
-      this.wake = null;
-      wake?.();
-    };
-    p.then(done, done);
-    return ticket;
-  }
-
-  /** The next finished ticket, waiting for one if need be; 0 when nothing is outstanding (a deadlock). */
-  private async nextFinished(): Promise<number> {
-    if (this.finishedHead === this.finished.length) {
-      if (this.outstanding === 0) return 0;
-      await new Promise<void>((resolve) => { this.wake = resolve; });
-    }
-    const ticket = this.finished[this.finishedHead++]!;
-    if (this.finishedHead === this.finished.length) { this.finished.length = 0; this.finishedHead = 0; }
-    return ticket;
   }
 
   /** What coroutines.lua and tasks.lua need from this side: tickets and timers. */
@@ -222,11 +192,11 @@ export class LuaVm {
     const { api } = this;
     return {
       /** lastticket() → the ticket of the operation started last. */
-      lastticket: (Ls) => { api.pushInteger(Ls, this.lastTicket); return 1; },
+      lastticket: (Ls) => { api.pushInteger(Ls, this.tickets!.last); return 1; },
       /** timer(seconds) → ticket: an operation that finishes after that long (socket.sleep in a task). */
       timer: (Ls) => {
         const ms = Math.min(Math.max(api.toNumber(Ls, 1) * 1000, 0), 2 ** 31 - 1);
-        api.pushInteger(Ls, this.track(new Promise((resolve) => setTimeout(resolve, ms))));
+        api.pushInteger(Ls, this.tickets!.timer(ms));
         return 1;
       },
       /** abandonwaits(): the main chunk ended; yielding waits of cancelled tasks are dropped. */
@@ -235,7 +205,7 @@ export class LuaVm {
   }
 
   /** package.loaded["luahttp.coroutines"]: how lua/socket/http.lua waits (see coroutines.lua). */
-  private installWaits(): void {
+  private installWaits(yieldOnlyForTasks: boolean): void {
     const { api, L } = this;
     api.getGlobal(L, 'package');
     api.getField(L, -1, 'loaded');
@@ -245,7 +215,8 @@ export class LuaVm {
       api.m._lua_xmove(this.driverThread, L, 1);
       api.m._lua_rawgeti(L, LUA_REGISTRYINDEX, BigInt(this.pendingRef));
       api.pushFunctionTable(L, this.waitFunctions());
-      if (api.pcall(L, 3, 1) !== LUA_OK) throw new Error(`luahttp boot failed: ${api.toText(L, -1)}`);
+      api.pushBoolean(L, yieldOnlyForTasks);
+      if (api.pcall(L, 4, 1) !== LUA_OK) throw new Error(`luahttp boot failed: ${api.toText(L, -1)}`);
       for (const name of ['cooperative', 'await'] as const) {
         api.getField(L, -1, name);
         this.waitRefs[name] = api.m._luaL_ref(L, LUA_REGISTRYINDEX);
@@ -259,32 +230,52 @@ export class LuaVm {
   }
 
   /**
-   * Calls the function below nargs arguments on the stack inside the driver thread, waiting for the
-   * in-process host (Node's event loop) whenever the code yields PENDING. Leaves nres results (or
-   * the error object) on the stack; returns the Lua status.
+   * Calls the function below nargs arguments on the stack inside the driver thread, waiting for a
+   * finished operation (tickets.next()) whenever the code yields PENDING. Leaves nres results (or the
+   * error object) on the stack; returns the Lua status. Synchronous where the wait is (the library's
+   * worker blocks in it), a promise where it is not (the CLI waits on Node's event loop).
    */
-  async runDriven(nargs: number, nres: number): Promise<number> {
+  runDriven(nargs: number, nres: number): number | Promise<number> {
+    const { api, L } = this;
+    const T = this.driverThread;
+    if (!T) return api.pcall(L, nargs, nres);
+    api.m._lua_xmove(L, T, nargs + 1);
+    for (let n = nargs; ;) {
+      const status = this.resumeDriver(n, nres);
+      if (status !== LUA_YIELD) return status;
+      const next = this.tickets!.next();
+      if (typeof next !== 'number') return this.driveAsync(next, nres);
+      api.m._lua_pushinteger(T, BigInt(next));
+      n = 1;
+    }
+  }
+
+  private async driveAsync(first: Promise<number>, nres: number): Promise<number> {
+    const T = this.driverThread;
+    this.api.m._lua_pushinteger(T, BigInt(await first));
+    for (;;) {
+      const status = this.resumeDriver(1, nres);
+      if (status !== LUA_YIELD) return status;
+      this.api.m._lua_pushinteger(T, BigInt(await this.tickets!.next()));
+    }
+  }
+
+  /** One resume of the driver thread: when it ends, its results (or error) move to L. */
+  private resumeDriver(n: number, nres: number): number {
     const { api, L } = this;
     const m = api.m;
     const T = this.driverThread;
-    if (!T) return api.pcall(L, nargs, nres);
-    m._lua_xmove(L, T, nargs + 1);
-    for (let n = nargs; ;) {
-      const status = m._lua_resume(T, L, n, this.nresPtr);
-      const got = m.HEAP32[this.nresPtr >> 2]!;
-      if (status !== LUA_YIELD) {
-        if (status === LUA_OK) {
-          m._lua_xmove(T, L, got);
-          m._lua_settop(L, api.top(L) - got + nres);
-        } else {
-          m._lua_xmove(T, L, 1);
-        }
-        return status;
-      }
+    const status = m._lua_resume(T, L, n, this.nresPtr);
+    const got = m.HEAP32[this.nresPtr >> 2]!;
+    if (status === LUA_YIELD) {
       m._lua_settop(T, -got - 1);
-      m._lua_pushinteger(T, BigInt(await this.nextFinished()));
-      n = 1;
+    } else if (status === LUA_OK) {
+      m._lua_xmove(T, L, got);
+      if (nres >= 0) m._lua_settop(L, api.top(L) - got + nres);
+    } else {
+      m._lua_xmove(T, L, 1);
     }
+    return status;
   }
 
   /** Loads one of luahttp's Lua files and leaves the chunk on the stack. */

@@ -10,6 +10,7 @@
 // The function stays a C function either way, so argument errors, tracebacks and `debug.getinfo` read
 // as LuaSocket's, and the generator's state is what survives the yield (JS frames do not).
 import { LUA_REGISTRYINDEX, type LuaApi, type LuaCFunction } from './lua-api.js';
+import type { TicketPort } from './tickets.js';
 
 export type OpMessage = { op: string } & Record<string, unknown>;
 /** One wait: an operation on the I/O side, or a pause (select with nothing to watch). */
@@ -31,13 +32,12 @@ export interface OpWaiterOptions {
   /** The blocking path: a synchronous round trip to the I/O side (today's path). */
   call: (msg: OpMessage, transfer: ArrayBuffer[]) => unknown;
   /**
-   * The yielding path, present when the VM has a scheduler: starts an operation on the I/O side
-   * without blocking (src/channel/async-rpc.ts). `track` gives a started wait its ticket, `waits`
+   * The yielding path, present when the VM has a scheduler: operations and pauses get tickets from
+   * the VM's TicketPort (src/vm/tickets.ts: the CLI's promises or the library's channel), `waits`
    * the registry refs of coroutines.lua's `cooperative` and `await`.
    */
   yielding?: {
-    start: (msg: OpMessage, transfer: ArrayBuffer[]) => Promise<unknown>;
-    track: (p: Promise<unknown>) => number;
+    tickets: TicketPort;
     waits: () => { cooperative: number; await: number };
   };
 }
@@ -52,17 +52,6 @@ const MAX_WAIT_MS = 2 ** 31 - 1;
 function blockFor(ms: number): void {
   if (ms < 0) for (;;) Atomics.wait(sleepCell, 0, 0, MAX_WAIT_MS);
   if (ms > 0) Atomics.wait(sleepCell, 0, 0, Math.min(ms, MAX_WAIT_MS));
-}
-
-/** A pause on the event loop; cancel() ends it unresolved (its task is gone). */
-function timer(ms: number): { done: Promise<void>; cancel: () => void } {
-  let handle: NodeJS.Timeout | undefined;
-  const done = new Promise<void>((resolve) => {
-    if (ms >= 0) { handle = setTimeout(resolve, Math.min(ms, MAX_WAIT_MS)); return; }
-    const again = (): void => { handle = setTimeout(again, MAX_WAIT_MS); };
-    again(); // forever: select() with nothing to watch and no timeout
-  });
-  return { done, cancel: () => clearTimeout(handle) };
 }
 
 export class OpWaiter {
@@ -118,16 +107,13 @@ export class OpWaiter {
     }
     const reply: Reply = { ok: true };
     const parked: Parked = { steps, reply };
-    let started: Promise<unknown>;
     if ('sleepMs' in step) {
-      const t = timer(step.sleepMs);
-      started = t.done;
-      parked.cancel = t.cancel;
+      const ticket = y.tickets.timer(step.sleepMs < 0 ? Infinity : Math.min(step.sleepMs, MAX_WAIT_MS));
+      parked.cancel = () => y.tickets.cancel(ticket);
     } else {
-      started = y.start(step.msg, step.transfer ?? []);
+      y.tickets.submit(step.msg, step.transfer ?? [], (v) => { reply.value = v; }, (e) => { reply.ok = false; reply.error = e; });
       parked.msg = step.msg;
     }
-    y.track(started.then((v) => { reply.value = v; }, (e: unknown) => { reply.ok = false; reply.error = e; }));
     const ctx = this.lastCtx = (this.lastCtx % 0x7fffffff) + 1;
     this.parked.set(ctx, parked);
     const m = this.api.m;
