@@ -50,6 +50,11 @@ export class SyncRpcClient {
     return Atomics.load(this.flag, FLAG_DEAD) !== 0;
   }
 
+  /** Answers taken off the port so far (wraps as the host's count does). */
+  get answersTaken(): number {
+    return this.received;
+  }
+
   /** Operations submitted and not answered yet. */
   get outstanding(): number {
     return this.pending.size;

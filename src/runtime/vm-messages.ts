@@ -29,7 +29,7 @@ export type VmNotice =
   | { op: 'vm.ready' }
   | { op: 'vm.output'; fd: 1 | 2; data: Uint8Array }
   /** Every task waits: the VM thread blocks until an op is answered (or, with timer, its own timer ends). */
-  | { op: 'vm.wait'; timer: boolean }
+  | { op: 'vm.wait'; timer: boolean; seen: number }
   /** The VM's own timer ended its wait (no op was answered). */
   | { op: 'vm.run' }
   | { op: 'run.done'; values: PlainValue[] }

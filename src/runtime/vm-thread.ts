@@ -3,7 +3,7 @@
 // reused: the runtime starts a fresh one.
 import path from 'node:path';
 import type { MessagePort, Worker } from 'node:worker_threads';
-import { FLAG_BYTES } from '../channel/sync-rpc.js';
+import { FLAG_ANSWERS, FLAG_BYTES } from '../channel/sync-rpc.js';
 import { ByteRing, createRing, type RING_ENDED, type RING_FAILED } from '../channel/byte-ring.js';
 import { hostErrorValue, postAnswer, type RpcHandler, type RpcReply } from '../channel/rpc-server.js';
 import { NOTICE_OPS, type ToVm, type VmNotice, type VmWorkerData } from './vm-messages.js';
@@ -71,6 +71,8 @@ export class VmThread {
       port1.on('message', (msg: Op & { ticket: number }) => {
         if (NOTICE_OPS.has(msg.op)) {
           if (msg.op === 'vm.ready') { ready = true; thread.idle(); resolve(thread); return; }
+          // An answer the VM has not taken yet ends its wait at once: it does not block at all.
+          if (msg.op === 'vm.wait' && Atomics.load(flag, FLAG_ANSWERS) !== msg.seen) return;
           thread.observer?.notice(msg as unknown as VmNotice);
           return;
         }

@@ -21,7 +21,7 @@ const data = workerData as VmWorkerData;
 const port = data.port;
 const notify = (n: VmNotice): void => port.postMessage(n);
 const rpcClient = new SyncRpcClient(port, data.flag);
-const tickets = new ChannelTickets(() => rpcClient, (blocking, timer) => notify(blocking ? { op: 'vm.wait', timer } : { op: 'vm.run' }));
+const tickets = new ChannelTickets(() => rpcClient, (blocking, timer, seen) => notify(blocking ? { op: 'vm.wait', timer, seen } : { op: 'vm.run' }));
 
 /** After os.exit the thread waits here until the runtime terminates it (a fresh VM replaces it). */
 function park(): never {

@@ -115,10 +115,11 @@ export class ChannelTickets implements TicketPort {
   private lastTimer = 0;
 
   /**
-   * onBlock(true, timer): the driver is about to block (the app's CPU clock pauses; timer: its own
-   * timer may end the wait); onBlock(false): a timer ended it, no answer did.
+   * onBlock(true, timer, seen): the driver is about to block (the app's CPU clock pauses; timer: its
+   * own timer may end the wait; seen: answers taken so far, so the app can tell an answer already on
+   * its way, which means no block at all); onBlock(false): a timer ended the wait, no answer did.
    */
-  constructor(private readonly rpc: () => SyncRpcClient, private readonly onBlock: (blocking: boolean, timer: boolean) => void = () => {}) {}
+  constructor(private readonly rpc: () => SyncRpcClient, private readonly onBlock: (blocking: boolean, timer: boolean, seen: number) => void = () => {}) {}
 
   get last(): number {
     return this.lastIssued;
@@ -157,10 +158,10 @@ export class ChannelTickets implements TicketPort {
     const due = this.timers[0];
     if (due && due.at <= performance.now()) return this.timers.shift()!.ticket;
     if (rpc.outstanding === 0 && !due) return 0;
-    this.onBlock(true, due !== undefined);
+    this.onBlock(true, due !== undefined, rpc.answersTaken);
     const ticket = rpc.waitAny(due ? due.at : Infinity);
     if (ticket !== 0) return ticket;
-    this.onBlock(false, true);
+    this.onBlock(false, true, rpc.answersTaken);
     return this.timers.shift()!.ticket;
   }
 
