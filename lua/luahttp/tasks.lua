@@ -10,8 +10,9 @@ local PENDING = waits.PENDING
 local create, status, close = coroutine.create, coroutine.status, coroutine.close
 local resume = sched and sched.rawresume or coroutine.resume
 local pack, unpack = table.pack, table.unpack
--- The embedding API's sandbox has no debug library: a task's failure is then reported without a traceback.
-local traceback = debug and debug.traceback or function(msg) return msg end
+-- The scheduler keeps boot's traceback: the embedding API's sandbox has no debug library, and a failure
+-- report reads as in the CLI. Without a scheduler, none.
+local traceback = sched and sched.traceback or debug and debug.traceback or function(msg) return msg end
 local type, error, select = type, error, select
 
 local Task = {}

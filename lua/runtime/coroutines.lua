@@ -17,6 +17,8 @@ local create, resume, yield, status, running = co.create, co.resume, co.yield, c
 local isyieldable, close = co.isyieldable, co.close
 local pack, unpack, error = table.pack, table.unpack, error
 local mainthread = debug.getregistry()[1] -- LUA_RIDX_MAINTHREAD
+-- boot.lua's traceback, kept for tasks' failure reports: the library's sandbox removes `debug` later.
+local traceback = debug.traceback
 
 -- How many coroutine resumes on the current stack were made from a context that cannot yield.
 local blocked = 0

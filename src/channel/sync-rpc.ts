@@ -42,6 +42,8 @@ export class SyncRpcClient {
   private received = 0;
   /** Submitted operations' answer handlers, by ticket. */
   private readonly pending = new Map<number, (value: unknown) => void>();
+  /** Submitted operations answered while a blocking call waited: waitAny hands them out first. */
+  private ready: number[] = [];
 
   constructor(private readonly port: MessagePort, private readonly flag: Int32Array) {}
 
@@ -55,9 +57,9 @@ export class SyncRpcClient {
     return this.received;
   }
 
-  /** Operations submitted and not answered yet. */
+  /** Submitted operations whose tickets waitAny has not handed out yet. */
   get outstanding(): number {
-    return this.pending.size;
+    return this.pending.size + this.ready.length;
   }
 
   /** Sends msg and blocks the thread until its answer (answers to submitted tickets are handed on meanwhile). */
@@ -67,7 +69,7 @@ export class SyncRpcClient {
     for (;;) {
       const answer = this.waitAnswer(Infinity);
       if (answer!.ticket === ticket) return answer!.value as T;
-      this.deliver(answer!);
+      if (this.deliver(answer!)) this.ready.push(answer!.ticket);
     }
   }
 
@@ -91,6 +93,7 @@ export class SyncRpcClient {
    * passes: its ticket, or 0 on the deadline. A ticket the caller no longer wants (forget) is skipped.
    */
   waitAny(untilMs: number): number {
+    if (this.ready.length) return this.ready.shift()!;
     for (;;) {
       const answer = this.waitAnswer(untilMs);
       if (!answer) return 0;
@@ -106,6 +109,7 @@ export class SyncRpcClient {
   /** Drops the handlers of submitted operations: their answers, when they come, are ignored. */
   forgetAll(): void {
     this.pending.clear();
+    this.ready = [];
   }
 
   /** True when the answer belonged to a submitted operation (its handler ran). */

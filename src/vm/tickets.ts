@@ -113,6 +113,7 @@ export class ChannelTickets implements TicketPort {
   /** Timers by deadline (performance.now()), few at a time: a sorted array is enough. */
   private timers: { at: number; ticket: number }[] = [];
   private lastTimer = 0;
+  private timerTurn = true;
 
   /**
    * onBlock(true, timer, seen): the driver is about to block (the app's CPU clock pauses; timer: its
@@ -156,7 +157,16 @@ export class ChannelTickets implements TicketPort {
   next(): number {
     const rpc = this.rpc();
     const due = this.timers[0];
-    if (due && due.at <= performance.now()) return this.timers.shift()!.ticket;
+    const now = performance.now();
+    // Due timers and answers already there take turns: a task that keeps yielding (a timer of 0)
+    // must not starve the others' I/O, nor a stream of answers a sleeping task.
+    if (due && due.at <= now && this.timerTurn) { this.timerTurn = false; return this.timers.shift()!.ticket; }
+    this.timerTurn = true;
+    if (rpc.outstanding > 0) {
+      const ready = rpc.waitAny(0);
+      if (ready !== 0) return ready;
+    }
+    if (due && due.at <= now) return this.timers.shift()!.ticket;
     if (rpc.outstanding === 0 && !due) return 0;
     this.onBlock(true, due !== undefined, rpc.answersTaken);
     const ticket = rpc.waitAny(due ? due.at : Infinity);

@@ -40,7 +40,18 @@ async function runScenario(scenario: string, host: { file: string; data?: Record
 describe.skipIf(!DIST_READY)('SyncRpcClient + serveRpc (dist/, build first)', () => {
   test('a round trip returns the answer as sent (structured clone)', async () => {
     const r = await runScenario('roundtrip');
-    expect(r).toEqual({ ok: true, steps: [], value: { op: 'echo', text: 'h\u00e9llo \u{1f600}', n: 42, f: 1.5, list: [1, null, 'x'], nested: { a: { b: true } } } });
+    // ticket: its place among the VM's operations; waits: the VM blocks for it (the app's CPU clock pauses).
+    expect(r).toEqual({ ok: true, steps: [], value: { op: 'echo', text: 'h\u00e9llo \u{1f600}', n: 42, f: 1.5, list: [1, null, 'x'], nested: { a: { b: true } }, ticket: 1, waits: true } });
+  });
+
+  test('submitted operations are answered by ticket in the order they finish; a blocking call meanwhile gets its own', async () => {
+    const r = await runScenario('tickets');
+    expect(r).toEqual({ ok: true, steps: [], value: {
+      order: ['fast', 'mid', 'slow'],
+      got: [['fast', 3], ['mid', 'late'], ['slow', 'late']],
+      echoed: 7,
+      idle: 0,
+    } });
   });
 
   test('a Uint8Array with all 256 byte values is transferred both ways intact', async () => {

@@ -10,6 +10,7 @@ import { LuaChunks, LUA_BYTECODE_FILE } from '../../src/vm/lua-chunks.js';
 import { buildLuaBytecode } from '../../src/vm/lua-bytecode-build.js';
 import { replaceDumpSource } from '../../src/vm/lua-dump-source.js';
 import { LuaVm, LUA_ROOT } from '../../src/vm/lua-vm.js';
+import { PromiseTickets } from '../../src/vm/tickets.js';
 import { ByteRing, createRing } from '../../src/channel/byte-ring.js';
 
 const THROWER = `local M = {}
@@ -215,7 +216,7 @@ describe("luahttp's own files", () => {
       rpc: () => { throw new Error('no network in this test'); },
       ring: new ByteRing(createRing(64)),
       exit: (code) => { throw new Error(`exit ${code}`); },
-      inProcess: async () => undefined,
+      tickets: new PromiseTickets(async () => undefined),
     });
     try {
       expect(vm.api.load(vm.L, Buffer.from('require("socket.url"); return select(2, pcall(require("ltn12").pump.all))'), '=t')).toBe(LUA_OK);
