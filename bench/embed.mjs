@@ -5,6 +5,7 @@
 //  - memory per idle runtime (MB of RSS)
 //  - a 5th runtime's one-GET run while 4 runtimes spin in `while true do end` (ms), next to idle
 //  - how long after timeoutMs / cpuMs a run rejects (ms)
+//  - luahttp's tasks in a runtime: bench/tasks-slow.lua and tasks-fast.lua (the CLI's, npm run bench)
 // The loopback server runs in its own process (bench/run.mjs does the same for the CLI).
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
@@ -148,6 +149,31 @@ async function latencyUnderLoad(url) {
   console.log(`5th runtime's one-GET run: idle ${fmt(idle, 'ms', 2)}; with 4 runtimes in busy loops ${fmt(loaded, 'ms', 2)}`);
 }
 
+/** The CLI's task benchmarks run in a runtime (the VM worker blocks only when every task waits). */
+async function embeddedTasks(base) {
+  let out = '';
+  const rt = await createRuntime({ ...options, stdout: (b) => { out += Buffer.from(b).toString(); } });
+  const lua = async (file, args) => {
+    out = '';
+    await rt.run('arg = { ... }', { args });
+    await rt.runFile(path.join(here, file));
+    return out.trim();
+  };
+  const ratio = [];
+  const fast = [];
+  const sequential = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const [one, total] = (await lua('tasks-slow.lua', [`${base}/delay/0.2`, '100'])).split(' ').map(Number);
+    ratio.push(total / one);
+    fast.push(Number(await lua('tasks-fast.lua', [`${base}/get`, '1000'])));
+    const [n, s] = await rt.run('local http, socket = require("socket.http"), require("socket") local t = socket.gettime() for i = 1, 1000 do http.request(...) end return 1000, socket.gettime() - t', { args: [`${base}/get`] });
+    sequential.push(n / s);
+  }
+  await rt.close();
+  const range = (xs, d) => `median ${median(xs).toFixed(d)} (${Math.min(...xs).toFixed(d)}–${Math.max(...xs).toFixed(d)})`;
+  console.log(`tasks in a runtime: 100 x GET answering after 200 ms: total ${range(ratio, 2)}x one request's time; 1,000 tasks x GET ${range(fast, 0)} req/s, sequential loop ${range(sequential, 0)} req/s`);
+}
+
 const server = await startHttpbinProcess();
 const url = `${server.base}/get`;
 try {
@@ -158,6 +184,7 @@ try {
   await memoryPerRuntime();
   await latencyUnderLoad(url);
   await limitReaction();
+  await embeddedTasks(server.base);
 } finally {
   server.stop();
 }

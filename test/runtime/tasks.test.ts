@@ -1,5 +1,5 @@
 // luahttp's tasks (`require "luahttp"`.spawn/all/semaphore, lua/luahttp/tasks.lua) in the CLI: many
-// requests in flight from one script. Concurrency is proven by a server that answers only when N
+// requests in flight from one script (embedded runtimes: library-tasks.test.ts, same scripts). Concurrency is proven by a server that answers only when N
 // requests are open at once (test/servers/barrier-server.ts), never by timing.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -83,27 +83,5 @@ describe('tasks', () => {
     const r = await run('deadlock.lua');
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe('false\tluahttp: deadlock: every task waits and no operation is in flight\n');
-  });
-});
-
-describe('tasks in an embedded runtime', () => {
-  test('run one after another: a task ends inside spawn, with the same results and errors', async () => {
-    const { createRuntime } = await import('./library.js');
-    const rt = await createRuntime({ network: { privateNetworks: true } });
-    try {
-      const values = await rt.run(`
-        local lh = require "luahttp"
-        local http = require "socket.http"
-        local order = {}
-        local t = lh.spawn(function(u) order[#order + 1] = "task"; return http.request(u) end, ...)
-        order[#order + 1] = "main"
-        local bad = lh.spawn(function() error("task failed", 0) end)
-        local r = lh.all({ t, bad })
-        return table.concat(order, ","), r[1][2], r[1][3], r[2][1], r[2][2]
-      `, { args: [`${base}/count`] });
-      expect(values).toEqual(['task,main', 'counted', 200, false, 'task failed']);
-    } finally {
-      await rt.close();
-    }
   });
 });
