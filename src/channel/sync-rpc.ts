@@ -104,6 +104,7 @@ export class SyncRpcClient {
   /** Drops one submitted operation's handler: its answer, when it comes, is ignored. */
   forget(ticket: number): void {
     this.pending.delete(ticket);
+    this.ready = this.ready.filter((t) => t !== ticket);
   }
 
   /** Drops the handlers of submitted operations: their answers, when they come, are ignored. */
