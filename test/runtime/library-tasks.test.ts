@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { collector, createPool, createRuntime, LimitError, REPO_ROOT } from './library.js';
 import type { Runtime, RuntimeOptions } from '../../src/index.js';
 import { startBarrierServer, type BarrierServer } from '../servers/barrier-server.js';
+import { startBarrierProxy } from '../servers/barrier-proxy.js';
+import { startLineServer, write } from '../servers/line-server.js';
 
 const SCRIPTS = 'test/lua/tasks';
 let server: BarrierServer;
@@ -29,14 +31,14 @@ async function withRuntime<T>(options: RuntimeOptions, f: (rt: Runtime) => Promi
   }
 }
 
-/** Runs one of the CLI test's scripts (they read the server's address from arg[1]). */
-async function runScript(script: string, options: RuntimeOptions = {}): Promise<{ stdout: string; stderr: string; values: unknown[] }> {
+/** Runs one of the CLI tests' scripts (they read their servers' addresses from arg). */
+async function runScript(script: string, options: RuntimeOptions = {}, args: string[] = [base], dir = SCRIPTS): Promise<{ stdout: string; stderr: string; values: unknown[] }> {
   const out = collector();
   const err = collector();
   const values = await withRuntime({ ...options, stdout: out.sink, stderr: err.sink }, async (rt) => {
-    await rt.run('arg = { ... }', { args: [base] });
+    await rt.run('arg = { ... }', { args });
     // Named by the path relative to the repository root, as the CLI's test runs them (messages show it).
-    return rt.runFile(path.join(REPO_ROOT, SCRIPTS, script), { chunkName: `${SCRIPTS}/${script}` });
+    return rt.runFile(path.join(REPO_ROOT, dir, script), { chunkName: `${dir}/${script}` });
   });
   return { stdout: out.text(), stderr: err.text(), values };
 }
@@ -149,6 +151,35 @@ describe('tasks in an embedded runtime: the CLI test scripts, same results', () 
       // The runtime goes on, with no task of the last run left.
       expect(await rt.run('local lh = require "luahttp" return lh.spawn(function() return 7 end):wait()')).toEqual([7]);
     });
+  });
+});
+
+describe('LuaSocket calls inside tasks (the CLI socket-tasks scripts)', () => {
+  test('socket.tcp connect, send and receive: N connections open at once', async () => {
+    const echo = await startLineServer(async (sock, reader) => {
+      for (let line = await reader.line(); line !== null; line = await reader.line()) write(sock, `echo ${line}\n`);
+    });
+    const n = 8;
+    const proxy = await startBarrierProxy(echo.port, n);
+    try {
+      const r = await runScript('tcp-barrier.lua', {}, [String(proxy.port), String(n)], 'test/lua/socket-tasks');
+      expect(r.stderr).toBe('');
+      expect(r.stdout.trim().split('\n')).toEqual(Array.from({ length: n }, (_, i) => `${i + 1}\techo line ${i + 1}`));
+      expect(proxy.peak()).toBe(n);
+    } finally {
+      await Promise.all([proxy.close(), echo.close()]);
+    }
+  });
+
+  test('socket.select in a server task and in client tasks', async () => {
+    const r = await runScript('select-tasks.lua', {}, [], 'test/lua/socket-tasks');
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe([
+      ...Array.from({ length: 6 }, (_, i) => `client\t${i + 1}\techo client ${i + 1}`),
+      'server\t6\t0',
+      'napper\t0\t0\ttimeout',
+      '',
+    ].join('\n'));
   });
 });
 
