@@ -274,6 +274,8 @@ export class LuaVm {
       if (nres >= 0) m._lua_settop(L, api.top(L) - got + nres);
     } else {
       m._lua_xmove(T, L, 1);
+      // A coroutine that ended by an error cannot be resumed again: reset, the driver serves the next run.
+      m._lua_resetthread(T);
     }
     return status;
   }
