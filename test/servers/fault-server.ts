@@ -153,6 +153,22 @@ const ROUTES: Record<string, Route> = {
     Buffer.from(`HTTP/1.1 200 OK${CRLF}Transfer-Encoding: chunked${CRLF}${CRLF}5; na`), Buffer.from(`me="q"${CRLF}hel`), Buffer.from('lo\r'),
     Buffer.from('\n3'), Buffer.from('\nabc\r\n'), Buffer.from('0\n'), Buffer.from('\n'),
   ]),
+  // ?n= chunks of 20-40 bytes in every odd form the feeder rewrites (extensions with blanks and
+  // quotes, bare-LF size lines, blanks around the size, junk after the data), in one write.
+  '/many-odd-chunks': (s, req) => {
+    const n = Math.min(Number(req.query.get('n') ?? 0), 500_000);
+    const sizeLines = ['%x; name="q"\r\n', '%x\n', ' %x \r\n', '%x ; x = "y;z"\n', '%x\r\n', '%X\t\r\n'];
+    const afterData = ['\r\n', '\r\n', '\n', '\r\n', 'XY\r\n', '\r\n'];
+    const parts = [`HTTP/1.1 200 OK${CRLF}Transfer-Encoding: chunked${CRLF}${CRLF}`];
+    for (let i = 0; i < n; i++) {
+      const size = 20 + (i % 21);
+      const form = i % sizeLines.length;
+      const data = String.fromCharCode(97 + (i % 26)).repeat(size);
+      parts.push(sizeLines[form]!.replace(/%x/i, (m) => (m === '%X' ? size.toString(16).toUpperCase() : size.toString(16))), data, afterData[form]!);
+    }
+    parts.push(`0\n\n`);
+    send(s, Buffer.from(parts.join(''), 'latin1'));
+  },
   // Bodies read to the close that end on a block boundary: LuaSocket's last (partial) block is "".
   '/close-delimited-empty': (s) => send(s, 'HTTP/1.1 200 OK\r\n\r\n'),
   '/close-delimited-one-block': (s) => send(s, `HTTP/1.1 200 OK\r\n\r\n${'b'.repeat(2048)}`),
