@@ -234,9 +234,9 @@ function methods:go(timeout)
       sent:append("cookie", cookies)
     end
   end
-  local headers, stream, errno = stream_mt.exchange(self, timeout, sent)
-  if not headers then return nil, stream, errno end
-  if store then store:store_from_request(sent, headers, self.host, self.site_for_cookies) end
+  local headers, stream, routed = stream_mt.exchange(self, timeout, sent)
+  if not headers then return nil, stream, routed end
+  if store then store:store_from_request(routed, headers, self.host, self.site_for_cookies) end
   if self.follow_redirects and headers:get(":status"):sub(1, 1) == "3" then
     stream:shutdown()
     local new, err, errno2 = self:handle_redirect(headers)

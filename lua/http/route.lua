@@ -37,11 +37,15 @@ local function route(req, headers)
     extras.proxy = scheme .. "://" .. userinfo .. host .. ":" .. tostring(pport)
     return origin("https", req.host, req.port), target, extras, headers
   end
+  -- As lua-http, the headers sent carry the absolute target as :path (go() gives them to the cookie
+  -- store, whose default cookie path then is "/"); the wire head has no pseudo-headers.
+  local absolute = req:to_uri(false)
   headers = headers:clone()
+  headers:upsert(":path", absolute)
   if proxy.userinfo then
     headers:upsert("proxy-authorization", "basic " .. (mime.b64(proxy.userinfo)), true)
   end
-  return origin(scheme, phost, pport), req:to_uri(false), extras, headers
+  return origin(scheme, phost, pport), absolute, extras, headers
 end
 
 return route

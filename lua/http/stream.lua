@@ -300,7 +300,8 @@ local function sendandhead(h, body)
   return status, raw, line
 end
 
---- exchange(req [, timeout [, headers]]) → headers, stream | nil, message, errno. The timeout bounds
+--- exchange(req [, timeout [, headers]]) → headers, stream, sent | nil, message, errno (`sent`: the
+--- request headers as lua-http passes them on after routing). The timeout bounds
 --- the wait for the response head only (the body is read with the stream's own timeouts). `headers`
 --- replaces req.headers on the wire (go() adds the cookie store's "cookie" to a copy).
 function M.exchange(req, timeout, headers)
@@ -348,7 +349,7 @@ function M.exchange(req, timeout, headers)
   else
     core.close(h)
   end
-  return response, stream
+  return response, stream, sent
 end
 
 return M

@@ -36,7 +36,9 @@ const HELLO = Buffer.from('hello '.repeat(100));
 function routes(base: () => string): http.RequestListener {
   return (req, res) => {
     const u = new URL(req.url ?? '/', 'http://x');
-    switch (u.pathname) {
+    // /set-cookie and /echo also answer under any directory (cookie scripts need nested request paths).
+    const route = u.pathname.endsWith('/set-cookie') ? '/set-cookie' : u.pathname.endsWith('/echo') ? '/echo' : u.pathname;
+    switch (route) {
       case '/echo': {
         const body = `${req.method} ${req.url}\n${Object.entries(req.headers).filter(([k]) => k !== 'connection').map(([k, v]) => `${k}: ${v}`).sort().join('\n')}\n`;
         res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': Buffer.byteLength(body) });
