@@ -94,8 +94,11 @@ function M.read_frame(sock, deadline)
       return s
     end
     if e == "timeout" then
+      -- lua-http reads the first two bytes, then fills its buffer with the rest: the wait that ran
+      -- out is named after the step it was in.
+      local op = #taken == 0 and "read" or "fill"
       sock:unget(concat(taken))
-      return nil, wsocket.err("read", wsocket.ETIMEDOUT)
+      return nil, wsocket.err(op, wsocket.ETIMEDOUT)
     end
     if #taken == 0 and got == "" then return nil end
     return nil, wsocket.err("read_frame", wsocket.EILSEQ)

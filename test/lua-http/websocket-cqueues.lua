@@ -1,6 +1,9 @@
 -- http.websockets under cq:wrap: several connections at once, and two websockets of one script
 -- talking through a relay (each waits in receive() for the other: they must run at once).
 local websocket = require "http.websocket"
+-- close() waits this long for the server's answering close frame (lua-http: 3 s); generous, so that a
+-- loaded machine still sees the answer.
+websocket.methods.close_timeout = 30
 local cqueues = require "cqueues"
 -- The websocket server's URLs are the arguments that start with ws:// and wss://.
 local WS, WSS
@@ -13,10 +16,10 @@ local got = {}
 for i = 1, 4 do
   cq:wrap(function()
     local ws = websocket.new_from_uri(WS .. "/echo")
-    assert(ws:connect(5))
+    assert(ws:connect(20))
     for j = 1, 5 do
       assert(ws:send(("%d-%d"):format(i, j), j % 2 == 0 and "binary" or "text"))
-      local data, kind = assert(ws:receive(5))
+      local data, kind = assert(ws:receive(20))
       got[#got + 1] = data .. "/" .. kind
       cqueues.sleep(0)
     end
@@ -30,36 +33,39 @@ print(table.concat(got, " "))
 
 cq:wrap(function()
   local a = websocket.new_from_uri(WS .. "/relay?room=one")
-  assert(a:connect(5))
-  print("A got", a:receive(10))
+  assert(a:connect(20))
+  print("A got", a:receive(20))
   print("A sends", a:send("hello B", "binary"))
-  print("A got", a:receive(10))
+  print("A got", a:receive(20))
   a:close()
 end)
 cq:wrap(function()
   local b = websocket.new_from_uri(WS .. "/relay?room=one")
-  assert(b:connect(5))
+  assert(b:connect(20))
   print("B sends", b:send("hello A"))
-  print("B got", b:receive(10))
+  print("B got", b:receive(20))
   print("B sends", b:send("bye A"))
   b:close()
 end)
 print("loop relay", cq:loop())
 
--- Timeouts in wrapped functions are each their own.
+-- Timeouts in wrapped functions are each their own (printed in a fixed order afterwards).
+local silent, echoed
 cq:wrap(function()
   local s = websocket.new_from_uri(WS .. "/silent")
-  assert(s:connect(5))
-  print("silent", s:receive(0.2))
+  assert(s:connect(20))
+  silent = table.pack(s:receive(0.2))
   s:close()
 end)
 cq:wrap(function()
   local e = websocket.new_from_uri(WS .. "/echo")
-  assert(e:connect(5))
-  print("echo", e:send("x"), e:receive(5))
+  assert(e:connect(20))
+  echoed = table.pack(e:send("x"), e:receive(20))
   e:close()
 end)
 print("loop timeouts", cq:loop())
+print("silent", table.unpack(silent, 1, silent.n))
+print("echo", table.unpack(echoed, 1, echoed.n))
 cq:wrap(function() error("failed in wrap") end)
 local ok, err = cq:loop()
 print("loop error", ok, (tostring(err):gsub("^.-:%d+: ", "")))

@@ -1,6 +1,9 @@
 -- http.websocket: each() yields message, kind until the connection ends (a server close ends the loop
 -- and records the code), and a loop may stop early.
 local websocket = require "http.websocket"
+-- close() waits this long for the server's answering close frame (lua-http: 3 s); generous, so that a
+-- loaded machine still sees the answer.
+websocket.methods.close_timeout = 30
 -- The websocket server's URLs are the arguments that start with ws:// and wss://.
 local WS, WSS
 for _, a in ipairs(arg) do
@@ -8,7 +11,7 @@ for _, a in ipairs(arg) do
 end
 
 local ws = websocket.new_from_uri(WS .. "/echo")
-assert(ws:connect(5))
+assert(ws:connect(20))
 for i = 1, 5 do assert(ws:send("message " .. i, i % 2 == 0 and "binary" or "text")) end
 assert(ws:send("stop"))
 local n = 0
@@ -17,11 +20,11 @@ for data, kind in ws:each() do
   print("each", n, data, kind)
   if data == "stop" then break end
 end
-print("after break", ws.readyState, ws:send("more"), ws:receive(5))
+print("after break", ws.readyState, ws:send("more"), ws:receive(20))
 ws:close()
 
 local c = websocket.new_from_uri(WS .. "/fragments")
-assert(c:connect(5))
+assert(c:connect(20))
 local got = {}
 for data, kind in c:each() do
   got[#got + 1] = kind .. ":" .. #data
@@ -30,7 +33,7 @@ end
 print("each until closed", table.concat(got, " "), c.readyState, c.got_close_code, c.got_close_message)
 
 local s = websocket.new_from_uri(WS .. "/close?code=1001&reason=away")
-assert(s:connect(5))
+assert(s:connect(20))
 local count = 0
 for _ in s:each() do count = count + 1 end
 print("each on server close", count, s.readyState, s.got_close_code, s.got_close_message)

@@ -15,6 +15,8 @@
 //   /bad-utf8             a text message that is not UTF-8
 //   /bad-close            a close frame with the reserved code 1005
 //   /rsv                  a text frame with RSV1 set
+//   /send?hex=            the given bytes as they are (any frame a script wants to see), then echo
+//   /slowframe            the first 10 bytes of a text frame; the rest when the client sends a message
 //   /headers              the handshake's request headers as one text message (sorted, key left out)
 //   /protocol?choose=     a 101 that picks that subprotocol, then echo
 //   /refuse               403 Forbidden
@@ -194,6 +196,23 @@ function behave(sock: Duplex, url: URL, req: http.IncomingMessage, rooms: Map<st
       sock.write(buildFrame(OP.text, Buffer.from('rsv'), true, 4));
       echo(sock);
       return;
+    case '/send':
+      sock.write(Buffer.from(q.get('hex') ?? '', 'hex'));
+      echo(sock);
+      return;
+    case '/slowframe': {
+      // The rest only when the client asks: its receive() must have timed out on the first part.
+      const frame = text('arrived in two pieces');
+      let rest: Buffer | null = frame.subarray(10);
+      sock.write(frame.subarray(0, 10));
+      readFrames(sock, (f) => {
+        if (control(sock, f)) return;
+        if (rest) sock.write(rest);
+        else sock.write(buildFrame(f.opcode, f.payload));
+        rest = null;
+      });
+      return;
+    }
     case '/headers': {
       const lines: string[] = [];
       for (let i = 0; i < req.rawHeaders.length; i += 2) {
