@@ -10,18 +10,16 @@ import { normalizeOutput } from './oracle/normalize.js';
 import {
   RUN_TIMEOUT_MS, decodeGolden, exitLabel, goldenPathFor, listScripts, showBytes, type Servers, startServers,
 } from './oracle/lua-runner.js';
-import { LUA_HTTP_DIR, luahttpLuaHttpRun, startLuaHttpServers, withWebsocketServer } from './oracle/lua-http-runner.js';
+import { LUA_HTTP_DIR, luahttpLuaHttpRun, startLuaHttpServers } from './oracle/lua-http-runner.js';
 
 let base: Servers;
-let withTls: Servers;
 let servers: Servers;
 beforeAll(async () => {
   base = await startServers();
-  withTls = await startLuaHttpServers(base);
-  servers = await withWebsocketServer(withTls);
+  servers = await startLuaHttpServers(base);
 }, 30_000);
 afterAll(async () => {
-  await Promise.all([servers?.close(), withTls?.close(), base?.close()]);
+  await Promise.all([servers?.close(), base?.close()]);
 });
 
 const compare = async (script: string): Promise<void> => {

@@ -48,7 +48,14 @@ local function cooperative()
   return sched ~= nil and sched.running() ~= nil and canyield()
 end
 
---- connect(host, port, tls, servername, deadline) → socket | nil, message, errno
+-- A TLS handshake failure in lua-http's words where luahttp knows them (lua/http/errors.lua, as
+-- http.request's).
+local function tlsfailure(msg)
+  return require("luahttp.http.errors").failure(tostring(msg), true)
+end
+
+--- connect(host, port, tls, servername, deadline) → socket | nil, message, errno. tls: nil for a
+--- plain connection, else { verify = boolean, cafile = path, capath = path } (http.tls.coreoptions).
 function M.connect(host, port, tls, servername, deadline)
   local tcp = socket.tcp()
   local timeout = deadline and (deadline - now())
@@ -64,10 +71,13 @@ function M.connect(host, port, tls, servername, deadline)
   local sock = tcp
   if tls then
     local ssl = require("ssl")
-    local conn, msg = ssl.wrap(tcp, { mode = "client", protocol = "any" })
+    local conn, msg = ssl.wrap(tcp, {
+      mode = "client", protocol = "any",
+      verify = tls.verify and "peer" or "none", cafile = tls.cafile, capath = tls.capath,
+    })
     if not conn then
       tcp:close()
-      return nil, "starttls: " .. tostring(msg), nil
+      return tlsfailure(msg)
     end
     if servername then conn:sni(servername) end
     timeout = deadline and (deadline - now())
@@ -76,7 +86,7 @@ function M.connect(host, port, tls, servername, deadline)
     if not ok then
       conn:close()
       if istimeout(msg) then return nil, err("starttls", M.ETIMEDOUT) end
-      return nil, "starttls: " .. tostring(msg), nil
+      return tlsfailure(msg)
     end
     sock = conn
   end

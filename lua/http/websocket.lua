@@ -8,6 +8,8 @@
 -- checks (its 1002/1007 closes); a WHATWG WebSocket can do none of these. See README "lua-http scripts".
 local new_headers = require("http.headers").new
 local http_request = require("http.request")
+local http_tls = require("http.tls")
+local http_util = require("http.util")
 local wssocket = require("luahttp.http.wssocket")
 local frames = require("luahttp.http.wsframes")
 local sha1 = require("luahttp.http.sha1")
@@ -292,9 +294,12 @@ end
 -- the head, reads the answer; follows redirects as go() does.
 local function exchange(req, deadline)
   while true do
+    -- The name sent in the TLS handshake (SNI): the host unless it is an address, as lua-http's client;
+    -- false: none.
     local sendname = req.sendname
-    if sendname == nil then sendname = req.host end
-    local sock, e, errno = wssocket.connect(req.host, req.port, req.tls, sendname, deadline)
+    if sendname == nil and not http_util.is_ip(req.host) then sendname = req.host end
+    local sock, e, errno = wssocket.connect(req.host, req.port, req.tls and http_tls.coreoptions(req.ctx), sendname,
+      deadline)
     if not sock then return nil, e, errno end
     -- As request:go(), the request's cookie store adds a "cookie" field to a copy of the headers
     -- and takes the Set-Cookie fields of every answer.

@@ -30,35 +30,23 @@ export const HAS_NATIVE_LUA_HTTP = spawnSync('lua5.4', ['-e', 'require("http.req
  * forward proxy: arg[6] https good (localhost leaf of the test CA), [7] other-name leaf, [8] expired
  * leaf, [9] https to a plain-HTTP port, [10] closes after the ClientHello, [11] the TLS server's plain
  * http twin (same routes: /echo, /redirect-https?to=…), [12] the CA file, [13] a capath directory,
- * [14] the proxy, [15] a TLS server that answers and closes without close_notify (the websocket
- * server's URLs come after these: withWebsocketServer). Certificates are new every run: scripts
- * never print anything taken from them.
+ * [14] the proxy, [15] a TLS server that answers and closes without close_notify; then the websocket
+ * server (test/servers/websocket-server.ts): ws://127.0.0.1:PORT and wss://localhost:PORT (the test CA's
+ * localhost leaf), which the websocket-* scripts find by scheme, not position. Certificates are new
+ * every run: scripts never print anything taken from them. close() stops these servers only (base has
+ * its own close).
  */
 export async function startLuaHttpServers(base: Servers): Promise<Servers> {
   const tls = await startTlsServers();
   const proxy = await startProxyServer();
+  const ws = await startWebsocketServer(tls.certs.leaf('localhost'));
   return {
     ...base,
     args: [...base.args, tls.goodUrl, tls.otherUrl, tls.expiredUrl, tls.plainUrl, tls.closeUrl, tls.httpUrl,
-      tls.certs.caFile, tls.certs.caPath, proxy.url, tls.noNotifyUrl],
+      tls.certs.caFile, tls.certs.caPath, proxy.url, tls.noNotifyUrl, ws.url, ws.tlsUrl!],
     async close() {
-      // These servers only (base has its own close).
-      await Promise.all([tls.close(), proxy.close()]);
+      await Promise.all([ws.close(), tls.close(), proxy.close()]);
     },
-  };
-}
-
-/**
- * The websocket server of the websocket-* scripts (test/servers/websocket-server.ts), its ws:// URL (and
- * wss:// with `tls`) appended to `servers.args`: the scripts find them by scheme, not position.
- * close() stops the websocket server only.
- */
-export async function withWebsocketServer(servers: Servers, tls?: { key: Buffer; cert: Buffer }): Promise<Servers> {
-  const ws = await startWebsocketServer(tls);
-  return {
-    ...servers,
-    args: [...servers.args, ws.url, ...(ws.tlsUrl ? [ws.tlsUrl] : [])],
-    close: () => ws.close(),
   };
 }
 

@@ -19,7 +19,7 @@ import {
   describeDifference, listModuleTests, listScripts, mapLimit, nativeModuleRun, nativeRun, type RunResult, type Servers,
   startServers,
 } from './lua-runner.js';
-import { LUA_HTTP_DIR, nativeLuaHttpRun, startLuaHttpServers, withWebsocketServer } from './lua-http-runner.js';
+import { LUA_HTTP_DIR, nativeLuaHttpRun, startLuaHttpServers } from './lua-http-runner.js';
 
 const CHECK = process.env.LUAHTTP_ORACLE_CHECK === '1';
 let servers: Servers;
@@ -101,17 +101,16 @@ test(CHECK ? 'committed test/lua-modules goldens match native LuaSocket' : 'reco
 test(CHECK ? 'committed test/lua-http goldens match native lua5.4 + lua-http' : 'record test/lua-http goldens from native lua5.4 + lua-http', async () => {
   // Started here: the TLS and websocket servers' lifetimes are bounded, and the sets above take minutes.
   const withTls = await startLuaHttpServers(servers);
-  const withWs = await withWebsocketServer(withTls);
   try {
     const problems = await recordSet({
       dir: LUA_HTTP_DIR,
       scripts: listScripts(LUA_HTTP_DIR),
-      run: (script) => nativeLuaHttpRun(script, withWs),
+      run: (script) => nativeLuaHttpRun(script, withTls),
       stdout: (r) => normalizeOutput(r.stdout),
       mayFail: () => false,
     });
     expect(problems).toBe('');
   } finally {
-    await Promise.all([withWs.close(), withTls.close()]);
+    await withTls.close();
   }
 }, 600_000);
