@@ -1,18 +1,13 @@
 -- The byte stream under http.websocket: a LuaSocket TCP connection (TLS through luahttp's `ssl` for
 -- wss://), so a websocket goes through the same connector, policy and TLS verification as every
--- raw socket. Reads are exact-length with a deadline; bytes that arrived before a deadline passed
+-- raw socket, and its waits inside a luahttp task (cq:wrap) let the other tasks run, as every
+-- socket's do. Reads are exact-length with a deadline; bytes that arrived before a deadline passed
 -- stay buffered for the next read, as lua-http's cqueues socket keeps them.
---
--- Inside a luahttp task (cq:wrap) a read that would wait polls instead: the socket is read with no
--- wait and the task sleeps a little between tries, so the other tasks run meanwhile (luahttp's raw
--- sockets block the whole script while they wait; its HTTP core is the only one that yields).
 -- Errors are returned in lua-http's words for Linux (cqueues' "op: strerror", errno).
 local socket = require("socket")
-local waits = require("luahttp.coroutines")
 
-local sched, canyield = waits.scheduler, waits.canyield
 local now = socket.gettime
-local setmetatable, concat, min = setmetatable, table.concat, math.min
+local setmetatable, concat, tostring = setmetatable, table.concat, tostring
 
 local M = {}
 
@@ -38,15 +33,8 @@ local function istimeout(e)
   return e == "timeout" or e == "wantread" or e == "wantwrite"
 end
 
--- Polling intervals inside a task: short at first (a reply is usually on its way), then backing off.
-local POLL_FIRST, POLL_MAX = 0.001, 0.02
-
 local methods = {}
 local mt = { __name = "luahttp.websocket.socket", __index = methods }
-
-local function cooperative()
-  return sched ~= nil and sched.running() ~= nil and canyield()
-end
 
 -- A TLS handshake failure in lua-http's words where luahttp knows them (lua/http/errors.lua, as
 -- http.request's).
@@ -93,24 +81,10 @@ function M.connect(host, port, tls, servername, deadline)
   return setmetatable({ sock = sock, pending = "" }, mt)
 end
 
--- One wait for up to `want` bytes: a string (maybe shorter), or nil and "timeout" / "closed" with
+-- One wait for `want` bytes: a string, or nil and "timeout" / "closed" with
 -- what arrived meanwhile.
 local function receive(self, want, deadline)
   local sock = self.sock
-  if cooperative() then
-    local pause = POLL_FIRST
-    while true do
-      sock:settimeout(0)
-      local data, e, partial = sock:receive(want)
-      if data then return data end
-      if partial and partial ~= "" then return partial end
-      if not istimeout(e) then return nil, e, partial end
-      local left = deadline and (deadline - now())
-      if left and left <= 0 then return nil, "timeout", "" end
-      sched.sleep(left and min(pause, left) or pause)
-      pause = min(pause * 2, POLL_MAX)
-    end
-  end
   local left = deadline and (deadline - now())
   if left and left < 0 then left = 0 end
   sock:settimeout(left or -1)
