@@ -1,14 +1,6 @@
 -- http.websocket: closing. Codes and reasons both ways, a close without a code, lua-http's own
 -- closes for broken frames (1002, 1007), a peer that just goes away, and close() twice.
-local websocket = require "http.websocket"
--- close() waits this long for the server's answering close frame (lua-http: 3 s); generous, so that a
--- loaded machine still sees the answer.
-websocket.methods.close_timeout = 30
--- The websocket server's URLs are the arguments that start with ws:// and wss://.
-local WS, WSS
-for _, a in ipairs(arg) do
-  if a:match("^ws://") then WS = a elseif a:match("^wss://") then WSS = a end
-end
+local websocket, WS, WSS = dofile(arg[0]:match("^(.-)[^/]*$") .. "lib/websocket-setup.lua")
 
 local function hex(s) return s and (s:gsub(".", function(c) return ("%02x"):format(c:byte()) end)) end
 local function show(name, ws)

@@ -1,15 +1,7 @@
 -- http.websockets under cq:wrap: several connections at once, and two websockets of one script
 -- talking through a relay (each waits in receive() for the other: they must run at once).
-local websocket = require "http.websocket"
--- close() waits this long for the server's answering close frame (lua-http: 3 s); generous, so that a
--- loaded machine still sees the answer.
-websocket.methods.close_timeout = 30
+local websocket, WS, WSS = dofile(arg[0]:match("^(.-)[^/]*$") .. "lib/websocket-setup.lua")
 local cqueues = require "cqueues"
--- The websocket server's URLs are the arguments that start with ws:// and wss://.
-local WS, WSS
-for _, a in ipairs(arg) do
-  if a:match("^ws://") then WS = a elseif a:match("^wss://") then WSS = a end
-end
 
 local cq = cqueues.new()
 local got = {}

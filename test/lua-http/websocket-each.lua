@@ -1,14 +1,6 @@
 -- http.websocket: each() yields message, kind until the connection ends (a server close ends the loop
 -- and records the code), and a loop may stop early.
-local websocket = require "http.websocket"
--- close() waits this long for the server's answering close frame (lua-http: 3 s); generous, so that a
--- loaded machine still sees the answer.
-websocket.methods.close_timeout = 30
--- The websocket server's URLs are the arguments that start with ws:// and wss://.
-local WS, WSS
-for _, a in ipairs(arg) do
-  if a:match("^ws://") then WS = a elseif a:match("^wss://") then WSS = a end
-end
+local websocket, WS, WSS = dofile(arg[0]:match("^(.-)[^/]*$") .. "lib/websocket-setup.lua")
 
 local ws = websocket.new_from_uri(WS .. "/echo")
 assert(ws:connect(20))

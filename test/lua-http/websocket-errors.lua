@@ -1,14 +1,6 @@
 -- http.websocket's failures in lua-http's words: refused, a refused upgrade (403), handshake answers
 -- RFC 6455 refuses, timeouts while connecting and receiving, a server that hangs up, misuse.
-local websocket = require "http.websocket"
--- close() waits this long for the server's answering close frame (lua-http: 3 s); generous, so that a
--- loaded machine still sees the answer.
-websocket.methods.close_timeout = 30
--- The websocket server's URLs are the arguments that start with ws:// and wss://.
-local WS, WSS
-for _, a in ipairs(arg) do
-  if a:match("^ws://") then WS = a elseif a:match("^wss://") then WSS = a end
-end
+local websocket, WS, WSS = dofile(arg[0]:match("^(.-)[^/]*$") .. "lib/websocket-setup.lua")
 local closed = arg[3]:gsub("^http:", "ws:")
 
 local function try(...)

@@ -1,14 +1,6 @@
 -- http.websocket's handshake: the request a server receives (lua-http's headers, the script's own,
 -- subprotocols), the response fields a script reads, redirects followed, http:// URIs.
-local websocket = require "http.websocket"
--- close() waits this long for the server's answering close frame (lua-http: 3 s); generous, so that a
--- loaded machine still sees the answer.
-websocket.methods.close_timeout = 30
--- The websocket server's URLs are the arguments that start with ws:// and wss://.
-local WS, WSS
-for _, a in ipairs(arg) do
-  if a:match("^ws://") then WS = a elseif a:match("^wss://") then WSS = a end
-end
+local websocket, WS, WSS = dofile(arg[0]:match("^(.-)[^/]*$") .. "lib/websocket-setup.lua")
 
 local h = websocket.new_from_uri(WS .. "/headers?x=1", { "chat", "superchat" })
 h.request.headers:append("x-extra", "yes")

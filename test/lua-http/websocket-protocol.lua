@@ -1,14 +1,7 @@
 -- http.websocket: frames from the server that lua-http refuses (closing with 1002 or 1007 and its
 -- words) or accepts (a masked server frame, a 64-bit length for a short payload), and a frame that
 -- arrives in two pieces with receive() timeouts between (nothing of it is lost).
-local websocket = require "http.websocket"
--- close() waits this long for the server's answering close frame (lua-http: 3 s); generous, so that a
--- loaded machine still sees the answer.
-websocket.methods.close_timeout = 30
-local WS
-for _, a in ipairs(arg) do
-  if a:match("^ws://") then WS = a end
-end
+local websocket, WS = dofile(arg[0]:match("^(.-)[^/]*$") .. "lib/websocket-setup.lua")
 
 local cases = {
   { "control frame over 125 bytes", "897e0080" .. ("61"):rep(128) },

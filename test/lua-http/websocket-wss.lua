@@ -1,16 +1,8 @@
 -- http.websocket over TLS (wss://): the request's ctx decides what is trusted (lua-http's http.tls
 -- context with the test CA added), text and binary both ways, and TLS failures: a server the context
 -- does not trust, a certificate for another name (arg[7]), a port that does not speak TLS.
-local websocket = require "http.websocket"
--- close() waits this long for the server's answering close frame (lua-http: 3 s); generous, so that a
--- loaded machine still sees the answer.
-websocket.methods.close_timeout = 30
+local websocket, WS, WSS = dofile(arg[0]:match("^(.-)[^/]*$") .. "lib/websocket-setup.lua")
 local http_tls = require "http.tls"
--- The websocket server's URLs are the arguments that start with ws:// and wss://.
-local WS, WSS
-for _, a in ipairs(arg) do
-  if a:match("^ws://") then WS = a elseif a:match("^wss://") then WSS = a end
-end
 -- The test CA (arg[12]) signed the wss:// server's certificate.
 local CA = arg[12]
 
