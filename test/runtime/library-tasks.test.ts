@@ -97,8 +97,7 @@ describe('tasks in an embedded runtime: the CLI test scripts, same results', () 
     const r = await runScript('wait-and-errors.lua');
     const file = `${SCRIPTS}/wait-and-errors.lua`;
     expect(r.stderr).toBe('');
-    expect(r.stdout.split('
-')).toEqual(waitAndErrorsLines(file));
+    expect(r.stdout.split('\n')).toEqual(waitAndErrorsLines(file));
   });
 
   test('a semaphore bounds how many requests are in flight', async () => {

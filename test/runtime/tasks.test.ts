@@ -41,8 +41,7 @@ describe('tasks', () => {
     expect(r.stderr).toBe('');
     expect(r.exit).toBe(0);
     const file = path.join(SCRIPTS, 'wait-and-errors.lua');
-    expect(r.stdout.split('
-')).toEqual(waitAndErrorsLines(file));
+    expect(r.stdout.split('\n')).toEqual(waitAndErrorsLines(file));
   });
 
   test('a semaphore bounds how many requests are in flight', async () => {
