@@ -13,6 +13,7 @@ import { startLineServer, write, type LineServer } from '../servers/line-server.
 import { startSmtpServer, type SmtpServer } from '../servers/smtp-server.js';
 import { startFtpServer, type FtpServer } from '../servers/ftp-server.js';
 import { startTlsServers, type TlsServers } from '../servers/tls-server.js';
+import { SELECT_TASKS_OUTPUT } from './task-script-results.js';
 
 const BIN = path.join(REPO_ROOT, 'bin/luahttp.js');
 // Relative to the repository root (the runs' working directory), as test/runtime/tasks.test.ts does.
@@ -99,12 +100,7 @@ describe('blocking socket calls inside tasks block only their task', () => {
   test('socket.select in a server task and in client tasks at once; select with nothing to watch', async () => {
     const r = await run('select-tasks.lua');
     expect(r.stderr).toBe('');
-    expect(r.stdout).toBe([
-      ...Array.from({ length: 6 }, (_, i) => `client\t${i + 1}\techo client ${i + 1}`),
-      'server\t6\t0',
-      'napper\t0\t0\ttimeout',
-      '',
-    ].join('\n'));
+    expect(r.stdout).toBe(SELECT_TASKS_OUTPUT);
   });
 
   test('a task waits in tcp:receive while another makes an HTTP request; a task waits in accept while the main flow does', async () => {

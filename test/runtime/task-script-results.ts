@@ -1,5 +1,7 @@
-// What test/lua/tasks/wait-and-errors.lua prints, line by line: the CLI test and the library test both
-// expect exactly this, since tasks must behave the same in either placement.
+// What task scripts print, shared by the CLI tests and the library tests: tasks must behave the same in
+// either placement.
+
+/** test/lua/tasks/wait-and-errors.lua, line by line. */
 export function waitAndErrorsLines(file: string): string[] {
   return [
     'wait\t5\tsum',
@@ -15,3 +17,11 @@ export function waitAndErrorsLines(file: string): string[] {
     '',
   ];
 }
+
+/** test/lua/socket-tasks/select-tasks.lua's whole output. */
+export const SELECT_TASKS_OUTPUT = [
+  ...Array.from({ length: 6 }, (_, i) => `client\t${i + 1}\techo client ${i + 1}`),
+  'server\t6\t0',
+  'napper\t0\t0\ttimeout',
+  '',
+].join('\n');
